@@ -1,0 +1,134 @@
+"""Citation patterns, compiled once from the data in `models/`.
+
+Every pattern is linear: quantifiers are bounded and never nested over the same characters
+(a symbol is PART(-PART){0,6} where PART cannot contain '-' or white space).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..resources import load
+
+UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+PART = r"[A-ZĐ][A-Za-zĐđ0-9&]{0,14}"
+SEP = r"[ \t]{0,2}-[ \t]{0,2}"
+SLASH = r"\s{0,2}/\s{0,2}"
+
+# A document number in any family. Party: 29-NQ/TW; normative: 09/2024/TT-BGDĐT, 88/2014/QH13,
+# also 82/2005-QĐ-UBND; state and letters: 3707/KH-UBND, 3129/UBND-VP, 91/KL-TW (swapped).
+NUMBER = re.compile(
+    r"(?:(?<=[Ss]ố)|(?<![\w/.\-]))"
+    r"(?P<num>\d{1,5})"
+    r"(?:"
+    rf"{SLASH}(?P<nyear>(?:19|20)\d\d)[ \t]{{0,2}}[/\-][ \t]{{0,2}}(?P<nsym>{PART}(?:{SEP}{PART}){{0,6}})"
+    rf"|{SLASH}(?P<ssym>{PART}(?:{SEP}{PART}){{0,6}})"
+    rf"|[ \t]{{0,2}}-[ \t]{{0,2}}(?P<ptype>{PART}){SLASH}(?P<pissuer>{PART}(?:{SEP}{PART}){{0,3}})"
+    r")"
+    r"(?![\w/])"
+)
+
+DATE_NUMERIC = re.compile(
+    r"[ \t]{0,3},?[ \t]{0,3}(?:ban hành[ \t]+)?ngày\s{1,3}"
+    r"(?P<d>\d{1,2})[ \t]{0,2}[/.\-][ \t]{0,2}(?P<m>\d{1,2})[ \t]{0,2}[/.\-][ \t]{0,2}(?P<y>\d{2,5})(?!\d)",
+    re.I,
+)
+DATE_WORDS = re.compile(
+    r"[ \t]{0,3},?[ \t]{0,3}(?:ban hành[ \t]+)?ngày\s{1,3}(?P<d>\d{1,2})\s{1,3}tháng\s{1,3}(?P<m>\d{1,2})"
+    r"\s{1,3}năm\s{1,3}(?P<y>\d{4})(?!\d)",
+    re.I,
+)
+ISSUER_HEAD = re.compile(r"[ \t]{0,3},?[ \t]{0,3}(?:của|do)[ \t]{1,3}")
+WORD = re.compile(r"[^\s,;:()\"“”'‘’]{1,40}")
+TERM = re.compile(r"[ \t]{0,3}[(,]?[ \t]{0,3}(?:khóa|khoá)[ \t]{1,3}(?P<term>[IVXLC]{1,7})\b[ \t]{0,2}\)?", re.I)
+TITLE_ABOUT = re.compile(r"[ \t]{0,3},?[ \t]{0,3}(?:về việc|về|v/v|V/v|V/V)[ \t]{1,3}")
+QUOTE = re.compile(r"[ \t]{0,3},?[ \t]{0,3}[\"“](?P<q>[^\"”\n]{1,500})[\"”]")
+TITLE_END = re.compile(r";|\.(?=\s|$)|\n")
+LAW_YEAR = re.compile(r"[ \t]{1,3}năm[ \t]{1,3}(?P<y>(?:19|20)\d\d)\b")
+ROMAN = re.compile(r"^[IVXLC]{1,7}$")
+
+
+def fold(s: str) -> str:
+    """Case- and Đ-insensitive comparison form of a symbol part: 'ThU' → 'THU', 'QĐ' → 'QD'."""
+    return s.upper().replace("Đ", "D")
+
+
+@dataclass(frozen=True)
+class Grammar:
+    noun_to_type: dict            # lower-case noun → type code
+    type_codes: dict              # exact code → code, then fold(code) → code
+    party_issuers: frozenset      # fold(code)
+    symbol_case: dict             # fold(part) → canonical part
+    symbol_issuers: dict          # code (digits stripped) → body name
+    abbreviations: dict
+    spelling: dict
+    continuation: frozenset
+    stop_words: frozenset
+    units: dict
+    noun_before: re.Pattern       # the type noun (and 'số') right before a number
+    short_form: re.Pattern        # noun + bare number: 'Đề án số 03', 'Nghị quyết 29'
+    named_law: re.Pattern
+    head_cues: list               # [(relation, cue)] longest first
+    head_positions: dict
+    chain_fillers: list
+    strength: list
+
+
+@lru_cache(maxsize=1)
+def grammar() -> Grammar:
+    types = load("doc_types")
+    iss = load("issuers")
+    rel = load("relations")
+    noun_to_type: dict[str, str] = {}
+    for code, info in types["types"].items():
+        for name in info["names"]:
+            noun_to_type[unicodedata.normalize("NFC", name).lower()] = code
+    type_codes: dict[str, str] = {}
+    for code in types["types"]:
+        type_codes[code] = code
+    for code in types["types"]:
+        type_codes.setdefault(code.upper(), code)
+    for code in types["types"]:
+        type_codes.setdefault(fold(code), code)
+    for alias, code in types["symbol_aliases"].items():
+        if not alias.startswith("_") and "_" not in alias:
+            type_codes.setdefault(alias, code)
+    nouns = sorted(noun_to_type, key=len, reverse=True)
+    noun_alt = "|".join(re.escape(n) for n in nouns)
+    noun_before = re.compile(
+        rf"(?P<noun>{noun_alt})(?:[ \t]{{1,3}}(?:liên tịch))?[ \t]{{0,3}}(?:số|Số|SỐ)?[ \t]{{0,2}}:?[ \t]{{0,2}}$",
+        re.I,
+    )
+    short_form = re.compile(
+        rf"(?<!\w)(?P<noun>{noun_alt})[ \t]{{1,3}}(?:số[ \t]{{1,3}})?(?P<num>\d{{1,4}})"
+        r"(?![\w/\-.,]\w|[\w/]|[ \t]{1,3}(?:năm|tháng|ngày|tuổi|lần|giờ|%))",
+        re.I,
+    )
+    named_law = re.compile(r"(?<!\w)(?P<kind>Bộ luật|Luật|Pháp lệnh|Hiến pháp)[ \t]{1,3}(?=[" + UPPER + r"])")
+    cues = []
+    for relation, phrases in rel["head_cues"].items():
+        for p in phrases:
+            cues.append((relation, p))
+    cues.sort(key=lambda rc: len(rc[1]), reverse=True)
+    case_parts = iss["symbol_case"]["parts"] + iss["party_issuer_codes"]
+    return Grammar(
+        noun_to_type=noun_to_type,
+        type_codes=type_codes,
+        party_issuers=frozenset(fold(c) for c in iss["party_issuer_codes"]),
+        symbol_case={fold(p): p for p in case_parts},
+        symbol_issuers=dict(iss["symbol_issuers"]),
+        abbreviations=dict(iss["abbreviations"]),
+        spelling=dict(iss["spelling"]),
+        continuation=frozenset(iss["continuation_words"]),
+        stop_words=frozenset(iss["stop_words"]),
+        units=dict(iss["units"]),
+        noun_before=noun_before,
+        short_form=short_form,
+        named_law=named_law,
+        head_cues=cues,
+        head_positions={k: set(v) for k, v in rel["head_positions"].items() if not k.startswith("_")},
+        chain_fillers=sorted(rel["chain_fillers"], key=len, reverse=True),
+        strength=rel["strength"],
+    )

@@ -1,0 +1,332 @@
+"""Find citations in a normalised string and read their fields (type, number, key, date,
+issuer, term, title). Context is read with anchored matches at known offsets, so the cost is
+one scan of the text plus a few short matches per citation."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .grammar import (DATE_NUMERIC, DATE_WORDS, ISSUER_HEAD, LAW_YEAR, NUMBER, QUOTE, ROMAN,
+                      TERM, TITLE_ABOUT, TITLE_END, WORD, fold, grammar)
+
+_UNIT_TAIL = re.compile(r"(?:^|\s)(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)$")
+_COMMITTEE = re.compile(r"^(Tỉnh ủy|Thành ủy|Huyện ủy|Quận ủy|Thị ủy)$")
+
+
+@dataclass
+class Found:
+    """A citation as read from the text, before resolution against the document."""
+
+    start: int
+    end: int                 # end of the surface (noun … number … date … issuer … term)
+    num_start: int
+    num_end: int
+    key: Optional[str]
+    type: Optional[str]
+    number: Optional[str]
+    year: Optional[int]
+    symbol: Optional[str]
+    family: str              # party | state | letter | normative | short
+    date: Optional[str] = None
+    date_text: Optional[str] = None
+    issuer: Optional[str] = None
+    issuer_raw: Optional[str] = None
+    issuer_from_symbol: Optional[str] = None
+    term: Optional[str] = None
+    title: Optional[str] = None
+    noun_type: Optional[str] = None
+    extent_end: int = 0      # end including the title (for chain detection)
+    short_form: bool = False
+    relation: str = "mentions"
+    chained: bool = False
+    notes: list = field(default_factory=list)
+
+
+def canonical_number(num: str) -> str:
+    """Official numbers below 10 carry a leading zero (NĐ 30/2020); extra zeros are typos."""
+    n = int(num)
+    return f"{n:02d}"
+
+
+def _case_part(part: str) -> str:
+    g = grammar()
+    return g.symbol_case.get(fold(part), part)
+
+
+def _type_code(part: str) -> Optional[str]:
+    g = grammar()
+    return g.type_codes.get(part) or g.type_codes.get(part.upper()) or g.type_codes.get(fold(part))
+
+
+def _parts(sym: str) -> list[str]:
+    return [p.strip() for p in sym.split("-") if p.strip()]
+
+
+def parse_number(m: re.Match) -> dict:
+    """Typed fields and canonical key of one NUMBER match."""
+    g = grammar()
+    num = canonical_number(m.group("num"))
+    if m.group("nsym"):
+        parts = [_case_part(p) for p in _parts(m.group("nsym"))]
+        year = int(m.group("nyear"))
+        symbol = "-".join(parts)
+        first = parts[0]
+        typ = None if re.match(r"^(QH|UBTVQH)\d*$", first) else _type_code(first) or first
+        return {"key": f"{num}/{year}/{symbol}", "type": typ, "number": num, "year": year,
+                "symbol": symbol, "family": "normative", "issuer_code": parts[-1]}
+    if m.group("ptype"):
+        typ = _type_code(m.group("ptype")) or m.group("ptype")
+        issuer = "-".join(_case_part(p) for p in _parts(m.group("pissuer")))
+        return {"key": f"{num}-{typ}/{issuer}", "type": typ, "number": num, "year": None,
+                "symbol": f"{typ}/{issuer}", "family": "party", "issuer_code": issuer}
+    parts = [_case_part(p) for p in _parts(m.group("ssym"))]
+    typ = _type_code(parts[0])
+    if typ and len(parts) == 2 and fold(parts[1]) in g.party_issuers:
+        # swapped separators (91/KL-TW) or state layout of a Party number (31/QĐ-TW)
+        issuer = parts[1]
+        return {"key": f"{num}-{typ}/{issuer}", "type": typ, "number": num, "year": None,
+                "symbol": f"{typ}/{issuer}", "family": "party", "issuer_code": issuer}
+    symbol = "-".join(parts)
+    if typ and len(parts) >= 2:
+        return {"key": f"{num}/{symbol}", "type": typ, "number": num, "year": None,
+                "symbol": symbol, "family": "state", "issuer_code": parts[1]}
+    # official letter (công văn): N/ISSUER-UNIT, the first group is not a type code
+    return {"key": f"{num}/{symbol}", "type": "CV" if len(parts) >= 2 else None, "number": num,
+            "year": None, "symbol": symbol, "family": "letter", "issuer_code": parts[0]}
+
+
+def make_date(d: str, m: str, y: str) -> Optional[str]:
+    """ISO date, or None when the written date is impossible (30/5/20219, 23/20/2020)."""
+    if len(y) != 4:
+        return None
+    try:
+        return dt.date(int(y), int(m), int(d)).isoformat()
+    except ValueError:
+        return None
+
+
+def spell(s: str) -> str:
+    g = grammar()
+    return " ".join(g.spelling.get(w, w) for w in s.split())
+
+
+def expand_issuer(raw: str) -> str:
+    """'UBND tỉnh Lai Châu' → 'Ủy ban nhân dân tỉnh Lai Châu'; old tone placement modernised."""
+    g = grammar()
+    words = []
+    for w in raw.split():
+        words.append(g.abbreviations.get(w, w))
+    out = spell(" ".join(words))
+    return out[:1].upper() + out[1:] if out else out
+
+
+def read_issuer(text: str, pos: int) -> tuple[Optional[str], int]:
+    """An issuer phrase after 'của'/'do' at `pos`: capitalised words and the fixed lowercase
+    parts of body names ('Ủy ban nhân dân tỉnh Lai Châu'); stops at verbs and 'về'."""
+    g = grammar()
+    m = ISSUER_HEAD.match(text, pos)
+    if not m:
+        return None, pos
+    p = m.end()
+    words: list[tuple[str, int]] = []
+    limit = len(text)
+    while len(words) < 14 and p < limit:
+        wm = WORD.match(text, p)
+        if not wm:
+            break
+        w = wm.group(0)
+        core = w.rstrip(".⁰¹²³⁴⁵⁶⁷⁸⁹")
+        ends_here = core != w and w not in g.abbreviations
+        w = core if ends_here else w
+        if not w:
+            break
+        lw = w.lower()
+        first = w[:1]
+        is_cap = first.isupper() or first.isdigit() and bool(words)
+        if not words:
+            if not (first.isupper() or w in g.abbreviations):
+                return None, pos
+        elif lw == "và":
+            nxt = WORD.match(text, wm.end() + 1) if wm.end() < limit and text[wm.end()] == " " else None
+            if not nxt or not nxt.group(0)[:1].isupper() or _is_noun_start(text, nxt.start()):
+                break
+        elif w == "-":
+            pass
+        elif lw == "ban" and text.startswith(" hành", wm.end()):
+            break  # 'ban hành' (issues), not 'Ủy ban'
+        elif not is_cap and (lw in g.stop_words or lw not in g.continuation):
+            break
+        words.append((w, wm.start() + len(w)))
+        if ends_here:
+            break
+        p = wm.end()
+        if p < limit and text[p] == " ":
+            p += 1
+        else:
+            break
+    while words and (words[-1][0].lower() in ("và", "-", "&") or ROMAN.match(words[-1][0]) and len(words) > 1
+                     and words[-2][0].lower() in ("khóa", "khoá")):
+        words.pop()
+    if not words:
+        return None, pos
+    raw = " ".join(w for w, _ in words)
+    return raw, words[-1][1]
+
+
+def _is_noun_start(text: str, pos: int) -> bool:
+    window = text[pos:pos + 40].lower()
+    return any(window.startswith(n) for n in grammar().noun_to_type)
+
+
+def read_title(text: str, pos: int) -> tuple[Optional[str], int]:
+    m = QUOTE.match(text, pos)
+    if m:
+        return m.group("q").strip(), m.end()
+    m = TITLE_ABOUT.match(text, pos)
+    if not m:
+        return None, pos
+    start = m.end()
+    stop = TITLE_END.search(text, start, min(len(text), start + 600))
+    end = stop.start() if stop else min(len(text), start + 600)
+    title = text[start:end].strip().strip(",").strip()
+    return (title or None), end
+
+
+def symbol_issuer(info: dict) -> Optional[str]:
+    """The body a symbol names by itself (QĐ-TTg → Thủ tướng Chính phủ); None when generic."""
+    code = info.get("issuer_code") or ""
+    code = re.sub(r"\d+$", "", code)
+    return grammar().symbol_issuers.get(code)
+
+
+def find_citations(text: str) -> list[Found]:
+    """Full citations (with a number and symbol) in reading order."""
+    g = grammar()
+    out: list[Found] = []
+    for m in NUMBER.finditer(text):
+        info = parse_number(m)
+        start = m.start()
+        noun_type = None
+        window_start = max(0, start - 60)
+        nm = g.noun_before.search(text, window_start, start)
+        if nm and nm.end() == start:
+            start = nm.start()
+            noun_type = g.noun_to_type.get(nm.group("noun").lower())
+        typ = info["type"]
+        if info["family"] == "letter":
+            typ = noun_type or "CV"
+        elif typ is None:
+            typ = noun_type
+        f = Found(start=start, end=m.end(), num_start=m.start(), num_end=m.end(), key=info["key"],
+                  type=typ, number=info["number"], year=info["year"], symbol=info["symbol"],
+                  family=info["family"], noun_type=noun_type)
+        f.issuer_from_symbol = symbol_issuer(info)
+        pos = m.end()
+        dm = DATE_NUMERIC.match(text, pos) or DATE_WORDS.match(text, pos)
+        if dm:
+            f.date_text = dm.group(0).strip(" ,\t")
+            f.date = make_date(dm.group("d"), dm.group("m"), dm.group("y"))
+            pos = dm.end()
+        raw, ipos = read_issuer(text, pos)
+        if raw:
+            f.issuer_raw = raw
+            f.issuer = expand_issuer(raw)
+            pos = ipos
+            if f.date is None and not dm:
+                dm = DATE_NUMERIC.match(text, pos) or DATE_WORDS.match(text, pos)
+                if dm:
+                    f.date_text = dm.group(0).strip(" ,\t")
+                    f.date = make_date(dm.group("d"), dm.group("m"), dm.group("y"))
+                    pos = dm.end()
+        tm = TERM.match(text, pos)
+        if tm:
+            f.term = tm.group("term").upper()
+            pos = tm.end()
+        f.end = pos
+        title, tpos = read_title(text, pos)
+        f.title = title
+        f.extent_end = tpos if title else pos
+        if f.year is None and f.date:
+            f.year = int(f.date[:4])
+        out.append(f)
+    return out
+
+
+def find_short_forms(text: str, full: list[Found]) -> list[Found]:
+    """'Đề án số 03', 'Nghị quyết 29': a type noun and a bare number, kept only when the number
+    belongs to exactly one document of that type cited in full in this text."""
+    g = grammar()
+    by_type_num: dict[tuple, set] = {}
+    for f in full:
+        if f.key and f.type and f.number:
+            by_type_num.setdefault((f.type, f.number), set()).add(f.key)
+    if not by_type_num:
+        return []
+    taken = [(f.start, f.end) for f in full]
+    out = []
+    for m in g.short_form.finditer(text):
+        typ = g.noun_to_type.get(m.group("noun").lower())
+        keys = by_type_num.get((typ, canonical_number(m.group("num"))))
+        if not keys or len(keys) != 1:
+            continue
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        key = next(iter(keys))
+        out.append(Found(start=m.start(), end=m.end(), num_start=m.start("num"), num_end=m.end(),
+                         key=key, type=typ, number=canonical_number(m.group("num")), year=None,
+                         symbol=None, family="short", noun_type=typ, extent_end=m.end(),
+                         short_form=True))
+    return out
+
+
+def find_named_refs(text: str) -> list[tuple[str, str, Optional[int], int, int]]:
+    """Laws cited by name ('Luật Giáo dục năm 2019'): (kind, name, year, start, end)."""
+    g = grammar()
+    out = []
+    for m in g.named_law.finditer(text):
+        p = m.end()
+        words = []
+        year = None
+        end = p
+        while len(words) < 10:
+            wm = WORD.match(text, p)
+            if not wm:
+                break
+            w = wm.group(0)
+            lw = w.lower().rstrip(".")
+            if lw == "năm":
+                ym = LAW_YEAR.match(text, wm.start() - 1)
+                if ym:
+                    year = int(ym.group("y"))
+                    end = ym.end()
+                break
+            if lw in ("số",) or w[:1].isdigit():
+                words = []
+                break
+            if words and lw in ("và", "của", "về", "theo", "để", "đã", "được", "các", "trong", "với",
+                                "nhằm", "tại", "do", "cho", "đối", "là", "thì", "hiện", "mới"):
+                if lw == "và" and _law_year_ahead(text, wm.end()):
+                    pass
+                else:
+                    break
+            words.append(w.rstrip("."))
+            end = wm.start() + len(w.rstrip("."))
+            if w.endswith(".") or wm.end() >= len(text) or text[wm.end()] != " ":
+                break
+            p = wm.end() + 1
+        if not words:
+            continue
+        name = f"{m.group('kind')} {' '.join(words)}"
+        out.append((m.group("kind") if m.group("kind") != "Bộ luật" else "Bộ luật", name, year,
+                    m.start(), end))
+    return out
+
+
+def _law_year_ahead(text: str, pos: int) -> bool:
+    """'Luật Giáo dục quốc phòng và an ninh năm 2013': 'và' stays inside a name that ends in a year."""
+    window = text[pos:pos + 40]
+    stop = re.search(r"[,;.()]", window)
+    window = window[:stop.start()] if stop else window
+    return bool(re.search(r"\bnăm (?:19|20)\d\d\b", window))

@@ -1,0 +1,125 @@
+"""Resolve what a citation leaves implicit, using the rest of the same document:
+coordinated lists share a trailing issuer, later short mentions take the fields of the full
+one, relative issuers ('UBND thành phố', 'Tỉnh ủy') take the place name the document states,
+and symbols that name one national body (NĐ-CP, QĐ-TTg) give the issuer when the text does not.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from typing import Optional
+
+from .grammar import UPPER
+from .parse import Found
+
+NAME = rf"[{UPPER}][\w]*(?: [{UPPER}][\w]*){{0,3}}"
+_PLACE = re.compile(rf"\b(tỉnh|thành phố|huyện|quận|thị xã|thị trấn|phường)\s({NAME})")
+_COMMITTEE_NAME = re.compile(rf"\b(Tỉnh [uủ]ỷ?|Thành [uủ]ỷ?|Huyện [uủ]ỷ?|Quận [uủ]ỷ?|Thị [uủ]ỷ?)\s({NAME})")
+_BARE_UNIT = re.compile(r"(?:^|\s)(tỉnh|thành phố|huyện|quận|thị xã|thị trấn|phường)$")
+_BARE_COMMITTEE = re.compile(r"(?:^|\s)(Tỉnh ủy|Thành ủy|Huyện ủy|Quận ủy|Thị ủy)$")
+COMMITTEE_UNIT = {"Tỉnh ủy": "tỉnh", "Thành ủy": "thành phố", "Huyện ủy": "huyện",
+                  "Quận ủy": "quận", "Thị ủy": "thị xã"}
+_COORD_GAP = re.compile(r"^\s*(?:,|và|,\s*và|;)?\s*$")
+# words that start a place-looking phrase but are not names ("tỉnh Về", sentence starts)
+_NOT_NAMES = {"Về", "Và", "Của", "Theo", "Trong", "Tại"}
+
+
+def place_names(text: str, own_issuer: Optional[str], own_place: Optional[str]) -> dict[str, str]:
+    """unit → the one place name the document gives it ('thành phố' → 'Lai Châu').
+
+    A unit is resolved only when one name makes up at least 80% of the places the document
+    names with it; two provinces named equally often stay ambiguous (left out).
+    """
+    names: dict[str, Counter] = defaultdict(Counter)
+    sources = [text]
+    if own_issuer:
+        sources.append(own_issuer)
+    for src in sources:
+        for m in _PLACE.finditer(src):
+            name = _trim_name(m.group(2))
+            if name:
+                names[m.group(1)][name] += 1
+        for m in _COMMITTEE_NAME.finditer(src):
+            unit = COMMITTEE_UNIT.get(_modern(m.group(1)))
+            name = _trim_name(m.group(2))
+            if unit and name:
+                names[unit][name] += 1
+    out = {}
+    for unit, counter in names.items():
+        name, n = counter.most_common(1)[0]
+        if n >= 0.8 * sum(counter.values()):
+            out[unit] = name
+    return out
+
+
+def _modern(s: str) -> str:
+    return s.replace("uỷ", "ủy").replace("Uỷ", "Ủy").replace(" uy", " ủy")
+
+
+def _trim_name(name: str) -> Optional[str]:
+    words = name.split()
+    while words and words[0] in _NOT_NAMES:
+        words.pop(0)
+    # a place name is at most three syllables in practice; stop at a body word
+    out = []
+    for w in words[:3]:
+        if w in ("Ủy", "Uỷ", "Hội", "Ban", "Sở", "Phòng", "Đảng", "Nghị", "Kế", "Quyết", "Chỉ",
+                 "Thông", "Công", "Kết", "Đề"):
+            break
+        out.append(w)
+    return " ".join(out) or None
+
+
+def complete_relative(issuer: str, places: dict[str, str]) -> str:
+    """'Ủy ban nhân dân thành phố' + {thành phố: Lai Châu} → '… thành phố Lai Châu'."""
+    m = _BARE_UNIT.search(issuer)
+    if m and m.group(1) in places:
+        return f"{issuer} {places[m.group(1)]}"
+    m = _BARE_COMMITTEE.search(issuer)
+    if m and COMMITTEE_UNIT[m.group(1)] in places:
+        return f"{issuer} {places[COMMITTEE_UNIT[m.group(1)]]}"
+    return issuer
+
+
+def share_coordinated(text: str, cits: list[Found]) -> None:
+    """'NQ 88/2014/QH13 và NQ 51/2017/QH14 của Quốc hội': earlier members take the issuer
+    (and term) stated once after the last member of the list."""
+    for i in range(len(cits) - 2, -1, -1):
+        a, b = cits[i], cits[i + 1]
+        if a.issuer or a.short_form or b.short_form or not b.issuer or a.type != b.type:
+            continue
+        if (a.date_text is None and b.date_text is None
+                and _COORD_GAP.match(text[a.end:b.start])):
+            a.issuer, a.issuer_raw = b.issuer, b.issuer_raw
+            a.term = a.term or b.term
+            a.notes.append("issuer shared from coordinated list")
+
+
+def fill_from_full_mentions(cits: list[Found]) -> None:
+    """Later short mentions ('Kết luận số 91-KL/TW') take date/issuer/year from the full one.
+    Fields are copied only when all full mentions of that key agree."""
+    by_key: dict[str, list[Found]] = defaultdict(list)
+    for c in cits:
+        if c.key:
+            by_key[c.key].append(c)
+    for key, group in by_key.items():
+        for fld in ("date", "issuer", "year", "term", "title", "type"):
+            values = {getattr(c, fld) for c in group if getattr(c, fld) is not None}
+            if len(values) == 1:
+                v = next(iter(values))
+                for c in group:
+                    if getattr(c, fld) is None:
+                        setattr(c, fld, v)
+
+
+def resolve(text: str, cits: list[Found], own_issuer: Optional[str],
+            own_place: Optional[str]) -> None:
+    share_coordinated(text, cits)
+    places = place_names(text, own_issuer, own_place)
+    for c in cits:
+        if c.issuer:
+            c.issuer = complete_relative(c.issuer, places)
+    fill_from_full_mentions(cits)
+    for c in cits:
+        if c.issuer is None and c.issuer_from_symbol:
+            c.issuer = c.issuer_from_symbol

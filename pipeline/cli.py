@@ -1,0 +1,207 @@
+"""`directives` command line: thin argument parsing over library calls, text or JSON out."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+DEFAULT_DB = "outputs/directives.db"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _print_json(obj) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _db(args):
+    from .store import open_db
+
+    return open_db(args.db)
+
+
+# --------------------------------------------------------------------------- commands
+
+def cmd_ingest(args) -> int:
+    from .ingest import ingest
+
+    def on_file(path, status, error):
+        if status == "error":
+            print(f"error: {path}: {error}", file=sys.stderr)
+        elif not args.quiet:
+            print(f"{status}: {path}")
+
+    report = ingest(args.paths, args.db, force=args.force, on_file=on_file)
+    print(f"{report.ingested} ingested, {report.unchanged} unchanged, "
+          f"{len(report.failed)} failed ({report.seen} files) → {args.db}")
+    return min(len(report.failed), 100)
+
+
+def cmd_demo(args) -> int:
+    from .ingest import ingest
+    from .query import summary
+    from .store import open_db
+
+    corpus = PROJECT_ROOT / "corpus"
+    t0 = time.perf_counter()
+    report = ingest([corpus], args.db, force=True)
+    elapsed = time.perf_counter() - t0
+    db = open_db(args.db)
+    s = summary(db)
+    print(f"Ingested {report.ingested} files from {corpus} into {args.db} "
+          f"in {elapsed:.2f} s ({len(report.failed)} failed)")
+    for path, err in report.failed:
+        print(f"  error: {path}: {err}")
+    print(f"documents: {s['documents']}  sections: {s['sections']}  "
+          f"citations: {s['citations']} ({s['cited_documents']} distinct documents)  "
+          f"deadlines: {s['deadlines']}")
+    print("Most cited documents:")
+    for row in s["top_cited"]:
+        print(f"  {row['key']:<22} cited by {row['citing_documents']} document(s), "
+              f"{row['mentions']} mention(s)")
+    return 1 if report.failed else 0
+
+
+def cmd_extract(args) -> int:
+    from .extract import extract_file
+    from .model import DocumentError
+
+    try:
+        rec = extract_file(args.file)
+    except DocumentError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    data = rec.to_dict()
+    if args.format == "json":
+        _print_json(data)
+        return 0
+    d = data["document"]
+    print(f"{d.get('type_name') or d.get('type') or '?'} {d.get('key') or '(no number)'}"
+          f" — {d.get('issuer') or '?'}, {d.get('date') or d.get('date_text') or '?'}")
+    if d.get("title"):
+        print(f"  {d['title']}")
+    print(f"\nSections ({len(data['sections'])}):")
+    for s in data["sections"]:
+        print(f"  {'  ' * (s['level'] - 1)}{s['id']}  {s['heading'][:90]}")
+    print(f"\nCitations ({len(data['citations'])}):")
+    for c in data["citations"]:
+        print(f"  [{c['section'] or '-'}] {c['relation']:<10} {c['key'] or '?':<22} "
+              f"{c['date'] or '':<10} {c['issuer'] or ''}")
+    if data["relations"]:
+        print("\nRelations stated in the text:")
+        for r in data["relations"]:
+            print(f"  {r['source']} {r['relation']} {r['target']}")
+    if data["deadlines"]:
+        print(f"\nDeadlines ({len(data['deadlines'])}):")
+        for dl in data["deadlines"]:
+            print(f"  [{dl['section'] or '-'}] {dl['kind']:<9} {dl['value'] or '?':<24} "
+                  f"{dl['agency'] or ''} — {dl['text']}")
+    return 0
+
+
+def cmd_show(args) -> int:
+    from .query import show
+
+    doc = show(_db(args), args.doc)
+    if not doc:
+        print(f"error: no stored document matches {args.doc!r}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        _print_json(doc)
+        return 0
+    for k in ("path", "status", "error", "type_name", "key", "issuer", "place", "date",
+              "date_text", "title", "signer_role", "signer"):
+        if doc.get(k) not in (None, ""):
+            print(f"{k:>12}: {doc[k]}")
+    if doc["recipients"]:
+        print(f"{'recipients':>12}: " + "; ".join(doc["recipients"]))
+    print(f"{'citations':>12}: {doc['citations']}")
+    print("\nOutline:")
+    for s in doc["sections"]:
+        print(f"  {'  ' * (s['level'] - 1)}{s['id']}  {s['heading'][:100]}")
+    return 0
+
+
+def cmd_search(args) -> int:
+    from .query import search
+
+    rows = search(_db(args), args.query, limit=args.limit)
+    if args.format == "json":
+        _print_json(rows)
+        return 0
+    for r in rows:
+        print(f"{Path(r['path']).name} §{r['section']} {r['heading'][:70]}\n    {r['snippet']}")
+    if not rows:
+        print("no match")
+    return 0
+
+
+def cmd_status(args) -> int:
+    from .query import status
+
+    rows = status(_db(args))
+    if args.format == "json":
+        _print_json(rows)
+        return 0
+    failed = [r for r in rows if r["status"] != "ok"]
+    for r in failed:
+        print(f"{r['status']}: {r['path']}: {r['error']}")
+    print(f"{len(rows) - len(failed)} ok, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+# --------------------------------------------------------------------------- parser
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="directives",
+        description="Read Vietnamese plans and directives, extract citations and deadlines, "
+                    "and query the citation graph stored in SQLite.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def add(name, fn, help, db=True, fmt=False):
+        sp = sub.add_parser(name, help=help, description=help)
+        if db:
+            sp.add_argument("--db", default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
+        if fmt:
+            sp.add_argument("--format", choices=["text", "json"], default="text")
+        sp.set_defaults(func=fn)
+        return sp
+
+    sp = add("demo", cmd_demo, "ingest the bundled corpus/ and print a summary")
+    sp = add("ingest", cmd_ingest, "ingest files and folders (recursive) into the database")
+    sp.add_argument("paths", nargs="+", help="files or folders")
+    sp.add_argument("--force", action="store_true", help="re-extract unchanged files too")
+    sp.add_argument("--quiet", action="store_true", help="print only errors and the total")
+    sp = add("extract", cmd_extract, "extract one file and print the result (no database)",
+             db=False, fmt=True)
+    sp.add_argument("file")
+    sp = add("show", cmd_show, "print a stored document's header and outline", fmt=True)
+    sp.add_argument("doc", help="id, path, file name or own key (e.g. 3707/KH-UBND)")
+    sp = add("search", cmd_search, "full-text search over section headings and text", fmt=True)
+    sp.add_argument("query")
+    sp.add_argument("--limit", type=int, default=20)
+    add("status", cmd_status, "list stored files that failed, with the reason", fmt=True)
+    for register in _extensions():
+        register(sub, add)
+    return p
+
+
+def _extensions():
+    """Command groups defined next to their library (graph queries, deadlines, evaluation)."""
+    from . import cli_extra
+
+    return cli_extra.REGISTER
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

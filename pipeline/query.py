@@ -1,0 +1,78 @@
+"""Read-side library functions over a directives database (the CLI prints what these return)."""
+from __future__ import annotations
+
+import json
+from typing import Optional
+
+import sqlite_utils
+
+
+def find_document(db: sqlite_utils.Database, ref: str) -> Optional[dict]:
+    """A stored document by id, path, path suffix/file name, or own key (3707/KH-UBND)."""
+    sql = "select * from documents where "
+    for where, arg in (("cast(id as text) = ?", ref), ("path = ?", ref), ("key = ?", ref),
+                       ("path like ?", f"%{ref}"), ("path like ?", f"%{ref}%")):
+        rows = list(db.query(sql + where + " order by id limit 2", [arg]))
+        if len(rows) == 1:
+            return rows[0]
+    return None
+
+
+def document_outline(db: sqlite_utils.Database, doc_id: int) -> list[dict]:
+    return list(db.query(
+        "select sid as id, parent, level, kind, heading, start, end from sections "
+        "where document_id = ? order by start, level", [doc_id]))
+
+
+def show(db: sqlite_utils.Database, ref: str) -> Optional[dict]:
+    """Header fields and outline of one stored document."""
+    doc = find_document(db, ref)
+    if not doc:
+        return None
+    doc = dict(doc)
+    doc.pop("text", None)
+    doc["recipients"] = json.loads(doc.get("recipients") or "[]")
+    doc["sections"] = document_outline(db, doc["id"])
+    doc["citations"] = db.execute(
+        "select count(*) from citations where document_id = ?", [doc["id"]]).fetchone()[0]
+    return doc
+
+
+def search(db: sqlite_utils.Database, query: str, limit: int = 20) -> list[dict]:
+    """Full-text search over section headings and text (FTS5); the query is a parameter."""
+    fts_query = " ".join('"' + w.replace('"', '""') + '"' for w in query.split())
+    if not fts_query:
+        return []
+    return list(db.query(
+        "select d.path, d.key as document, s.sid as section, s.heading, "
+        "snippet(sections_fts, 1, '[', ']', '…', 12) as snippet "
+        "from sections_fts join sections s on s.rowid = sections_fts.rowid "
+        "join documents d on d.id = s.document_id "
+        "where sections_fts match ? order by rank limit ?", [fts_query, limit]))
+
+
+def summary(db: sqlite_utils.Database, top: int = 10) -> dict:
+    """Counts and the most cited documents: what `directives demo` prints."""
+    count = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+    return {
+        "documents": count("select count(*) from documents where status = 'ok'"),
+        "failed": count("select count(*) from documents where status = 'error'"),
+        "sections": count("select count(*) from sections"),
+        "citations": count("select count(*) from citations"),
+        "cited_documents": count("select count(distinct key) from citations where key is not null"),
+        "deadlines": count("select count(*) from deadlines"),
+        "top_cited": [
+            {"key": r[0], "mentions": r[1], "citing_documents": r[2]}
+            for r in db.execute(
+                "select key, count(*), count(distinct document_id) from citations "
+                "where key is not null group by key order by count(distinct document_id) desc, "
+                "count(*) desc, key limit ?", [top])
+        ],
+    }
+
+
+def status(db: sqlite_utils.Database) -> list[dict]:
+    """Every stored file with its status and error (failed ones first)."""
+    return list(db.query(
+        "select path, status, error, ingested_at from documents "
+        "order by status = 'ok', path"))

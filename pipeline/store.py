@@ -1,0 +1,209 @@
+"""SQLite storage with sqlite-utils: schema, transactional writes, FTS over sections.
+
+Only this module (and graph.py for its own tables) talks to SQLite. A document's rows are
+replaced in one transaction, so a crash leaves either the old version or the new one.
+A file that fails to read keeps whatever was stored for it before; its row says why it failed.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable, Optional
+
+import sqlite_utils
+
+from .model import DocumentRecord
+
+SCHEMA_VERSION = 1
+
+CHILD_TABLES = ("sections", "citations", "relations", "named_refs", "deadlines")
+
+
+def open_db(path: str | Path, *, timeout: float = 30.0) -> sqlite_utils.Database:
+    """Open (creating if needed) a directives database: WAL mode, foreign keys, schema ensured."""
+    path = Path(path)
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=timeout, check_same_thread=False)
+    db = sqlite_utils.Database(conn)
+    if str(path) != ":memory:":
+        db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+    db.execute("PRAGMA synchronous=NORMAL")
+    ensure_schema(db)
+    return db
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database):
+    """BEGIN IMMEDIATE … COMMIT: takes the write lock up front (a second writer waits, up to the
+    busy timeout, instead of failing half-way); sqlite-utils writes inside nest as savepoints."""
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    if "documents" in db.table_names():
+        return
+    with write_transaction(db):
+        if "documents" in db.table_names():  # another process created it while we waited
+            return
+        db["documents"].create({
+            "id": int, "path": str, "sha256": str, "format": str, "size": int,
+            "status": str, "error": str, "ingested_at": str,
+            "key": str, "type": str, "type_name": str, "number": str, "year": int,
+            "symbol": str, "issuer": str, "issuer_inferred": int, "parent_issuer": str,
+            "place": str, "date": str, "date_text": str, "title": str, "signer": str,
+            "signer_role": str, "recipients": str, "text": str,
+        }, pk="id", not_null={"path"})
+        db["documents"].create_index(["path"], unique=True)
+        db["documents"].create_index(["key"])
+        db["sections"].create({
+            "id": int, "document_id": int, "sid": str, "parent": str, "level": int,
+            "kind": str, "heading": str, "start": int, "end": int, "text": str,
+        }, pk="id", foreign_keys=[("document_id", "documents", "id")])
+        db["citations"].create({
+            "id": int, "document_id": int, "key": str, "type": str, "number": str,
+            "year": int, "symbol": str, "date": str, "date_text": str, "issuer": str,
+            "term": str, "title": str, "relation": str, "position": str, "section": str,
+            "text": str, "start": int, "end": int, "short_form": int,
+        }, pk="id", foreign_keys=[("document_id", "documents", "id")])
+        db["relations"].create({
+            "id": int, "document_id": int, "source": str, "relation": str, "target": str,
+            "evidence": str,
+        }, pk="id", foreign_keys=[("document_id", "documents", "id")])
+        db["named_refs"].create({
+            "id": int, "document_id": int, "type": str, "name": str, "year": int,
+            "start": int, "end": int,
+        }, pk="id", foreign_keys=[("document_id", "documents", "id")])
+        db["deadlines"].create({
+            "id": int, "document_id": int, "text": str, "start": int, "end": int,
+            "kind": str, "value": str, "modifier": str, "label": str, "rule": str,
+            "section": str, "task": str, "agency": str, "partners": str,
+        }, pk="id", foreign_keys=[("document_id", "documents", "id")])
+        for t in CHILD_TABLES:
+            db[t].create_index(["document_id"])
+        db["citations"].create_index(["key"])
+        db["deadlines"].create_index(["value"])
+        db["sections"].enable_fts(["heading", "text"], create_triggers=True,
+                                  tokenize="unicode61 remove_diacritics 0")
+        db["meta"].create({"name": str, "value": str}, pk="name")
+        db["meta"].insert({"name": "schema_version", "value": str(SCHEMA_VERSION)})
+
+
+def stored_hash(db: sqlite_utils.Database, path: str) -> Optional[tuple[str, str]]:
+    """(sha256, status) of what is stored for `path`, or None."""
+    row = db.execute("select sha256, status from documents where path = ?", [path]).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def _document_row(path: str, sha: str, fmt: str, size: int, rec: DocumentRecord) -> dict:
+    h = rec.header
+    return {
+        "path": path, "sha256": sha, "format": fmt, "size": size, "status": "ok",
+        "error": None, "ingested_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "key": h.key, "type": h.type, "type_name": h.type_name, "number": h.number,
+        "year": h.year, "symbol": h.symbol, "issuer": h.issuer,
+        "issuer_inferred": int(bool(getattr(h, "issuer_inferred", False))),
+        "parent_issuer": h.parent_issuer, "place": h.place, "date": h.date,
+        "date_text": h.date_text, "title": h.title, "signer": h.signer,
+        "signer_role": h.signer_role, "recipients": json.dumps(h.recipients, ensure_ascii=False),
+        "text": rec.text.text,
+    }
+
+
+def save_document(db: sqlite_utils.Database, path: str, sha: str, size: int,
+                  rec: DocumentRecord) -> int:
+    """Replace everything stored for `path` with `rec`, atomically. Returns the document id."""
+    text = rec.text.text
+    row = _document_row(path, sha, rec.text.format or "", size, rec)
+    with write_transaction(db):
+        old = db.execute("select id from documents where path = ?", [path]).fetchone()
+        if old:
+            doc_id = old[0]
+            for t in CHILD_TABLES:
+                db.execute(f"delete from [{t}] where document_id = ?", [doc_id])
+            db["documents"].update(doc_id, row)
+        else:
+            doc_id = db["documents"].insert(row).last_pk
+        db["sections"].insert_all(({
+            "document_id": doc_id, "sid": s.id, "parent": s.parent, "level": s.level,
+            "kind": s.kind, "heading": s.heading, "start": s.start, "end": s.end,
+            "text": text[s.start:s.end],
+        } for s in rec.sections), batch_size=500)
+        db["citations"].insert_all(({
+            "document_id": doc_id, "key": c.key, "type": c.type, "number": c.number,
+            "year": c.year, "symbol": c.symbol, "date": c.date, "date_text": c.date_text,
+            "issuer": c.issuer, "term": c.term, "title": c.title, "relation": c.relation,
+            "position": c.position, "section": c.section, "text": c.text, "start": c.start,
+            "end": c.end, "short_form": int(c.short_form),
+        } for c in rec.citations), batch_size=500)
+        db["relations"].insert_all(({
+            "document_id": doc_id, **r.to_dict()} for r in rec.relations), batch_size=500)
+        db["named_refs"].insert_all(({
+            "document_id": doc_id, "type": n.type, "name": n.name, "year": n.year,
+            "start": n.start, "end": n.end} for n in rec.named_refs), batch_size=500)
+        db["deadlines"].insert_all(({
+            "document_id": doc_id, "text": d.text, "start": d.start, "end": d.end,
+            "kind": d.kind, "value": d.value, "modifier": d.modifier, "label": d.label,
+            "rule": d.rule, "section": d.section, "task": d.task, "agency": d.agency,
+            "partners": json.dumps(d.partners, ensure_ascii=False)} for d in rec.deadlines),
+            batch_size=500)
+        for hook in _after_save_hooks:
+            hook(db, doc_id)
+    return doc_id
+
+
+def save_error(db: sqlite_utils.Database, path: str, sha: Optional[str], size: Optional[int],
+               reason: str) -> None:
+    """Record that `path` failed. Rows extracted from an earlier good version are kept."""
+    now = time.strftime("%Y-%m-%dT%H:%M:%S")
+    with write_transaction(db):
+        old = db.execute("select id from documents where path = ?", [path]).fetchone()
+        if old:
+            db["documents"].update(old[0], {"status": "error", "error": reason,
+                                            "ingested_at": now, "sha256": sha})
+        else:
+            db["documents"].insert({"path": path, "sha256": sha, "size": size,
+                                    "status": "error", "error": reason, "ingested_at": now,
+                                    "recipients": "[]"})
+
+
+def remove_documents(db: sqlite_utils.Database, paths: Iterable[str]) -> int:
+    n = 0
+    with write_transaction(db):
+        for p in paths:
+            row = db.execute("select id from documents where path = ?", [p]).fetchone()
+            if not row:
+                continue
+            for t in CHILD_TABLES:
+                db.execute(f"delete from [{t}] where document_id = ?", [row[0]])
+            db.execute("delete from documents where id = ?", [row[0]])
+            for hook in _after_save_hooks:
+                hook(db, row[0])
+            n += 1
+    return n
+
+
+# Modules that derive their own tables from a document's rows (graph.py) register here, so
+# their update runs inside the same transaction as the write it follows.
+_after_save_hooks: list = []
+
+
+def register_after_save(fn) -> None:
+    if fn not in _after_save_hooks:
+        _after_save_hooks.append(fn)
