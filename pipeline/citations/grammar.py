@@ -14,7 +14,7 @@ from ..resources import load
 
 UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 PART = r"[A-ZĐ][A-Za-zĐđ0-9&]{0,14}"
-SEP = r"[ \t]{0,2}-[ \t]{0,2}"
+SEP = r"[ \t]{0,2}-\s{0,3}"
 SLASH = r"\s{0,2}/\s{0,2}"
 
 # A document number in any family. Party: 29-NQ/TW; normative: 09/2024/TT-BGDĐT, 88/2014/QH13,
@@ -63,6 +63,7 @@ class Grammar:
     symbol_case: dict             # fold(part) → canonical part
     symbol_issuers: dict          # code (digits stripped) → body name
     abbreviations: dict
+    canonical: dict
     spelling: dict
     continuation: frozenset
     stop_words: frozenset
@@ -120,6 +121,7 @@ def grammar() -> Grammar:
         symbol_case={fold(p): p for p in case_parts},
         symbol_issuers=dict(iss["symbol_issuers"]),
         abbreviations=dict(iss["abbreviations"]),
+        canonical={k: v for k, v in iss["canonical"].items() if not k.startswith("_")},
         spelling=dict(iss["spelling"]),
         continuation=frozenset(iss["continuation_words"]),
         stop_words=frozenset(iss["stop_words"]),

@@ -75,7 +75,9 @@ def parse_number(m: re.Match) -> dict:
         first = parts[0]
         typ = None if re.match(r"^(QH|UBTVQH)\d*$", first) else _type_code(first) or first
         return {"key": f"{num}/{year}/{symbol}", "type": typ, "number": num, "year": year,
-                "symbol": symbol, "family": "normative", "issuer_code": parts[-1]}
+                "symbol": symbol, "family": "normative",
+                # one issuer code (TT-BGDĐT, QH13); joint documents (TTLT-A-B-C) name several
+                "issuer_code": parts[-1] if len(parts) <= 2 else None}
     if m.group("ptype"):
         typ = _type_code(m.group("ptype")) or m.group("ptype")
         issuer = "-".join(_case_part(p) for p in _parts(m.group("pissuer")))
@@ -91,7 +93,8 @@ def parse_number(m: re.Match) -> dict:
     symbol = "-".join(parts)
     if typ and len(parts) >= 2:
         return {"key": f"{num}/{symbol}", "type": typ, "number": num, "year": None,
-                "symbol": symbol, "family": "state", "issuer_code": parts[1]}
+                "symbol": symbol, "family": "state",
+                "issuer_code": parts[1] if len(parts) == 2 else None}
     # official letter (công văn): N/ISSUER-UNIT, the first group is not a type code
     return {"key": f"{num}/{symbol}", "type": "CV" if len(parts) >= 2 else None, "number": num,
             "year": None, "symbol": symbol, "family": "letter", "issuer_code": parts[0]}
@@ -119,7 +122,8 @@ def expand_issuer(raw: str) -> str:
     for w in raw.split():
         words.append(g.abbreviations.get(w, w))
     out = spell(" ".join(words))
-    return out[:1].upper() + out[1:] if out else out
+    out = out[:1].upper() + out[1:] if out else out
+    return g.canonical.get(out, out)
 
 
 def read_issuer(text: str, pos: int) -> tuple[Optional[str], int]:

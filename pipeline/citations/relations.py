@@ -54,7 +54,7 @@ def classify(text: str, cits: list[Found], positions: list[str]) -> list[Relatio
         prev = cits[i - 1] if i else None
         if prev is not None and prev.end <= c.start:
             gap = text[prev.end:c.start]
-            rel = chain_relation(gap) if len(gap) < 80 else None
+            rel = chain_relation(gap) if len(gap) < 80 and "\n" not in gap else None
             if rel:
                 c.chained = True
                 c.relation = "mentions"

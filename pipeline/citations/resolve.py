@@ -13,8 +13,8 @@ from .grammar import UPPER
 from .parse import Found
 
 NAME = rf"[{UPPER}][\w]*(?: [{UPPER}][\w]*){{0,3}}"
-_PLACE = re.compile(rf"\b(tỉnh|thành phố|huyện|quận|thị xã|thị trấn|phường)\s({NAME})")
-_COMMITTEE_NAME = re.compile(rf"\b(Tỉnh [uủ]ỷ?|Thành [uủ]ỷ?|Huyện [uủ]ỷ?|Quận [uủ]ỷ?|Thị [uủ]ỷ?)\s({NAME})")
+_PLACE = re.compile(rf"\b(tỉnh|thành phố|huyện|quận|thị xã|thị trấn|phường) ({NAME})")
+_COMMITTEE_NAME = re.compile(rf"\b(Tỉnh [uủ]ỷ?|Thành [uủ]ỷ?|Huyện [uủ]ỷ?|Quận [uủ]ỷ?|Thị [uủ]ỷ?) ({NAME})")
 _BARE_UNIT = re.compile(r"(?:^|\s)(tỉnh|thành phố|huyện|quận|thị xã|thị trấn|phường)$")
 _BARE_COMMITTEE = re.compile(r"(?:^|\s)(Tỉnh ủy|Thành ủy|Huyện ủy|Quận ủy|Thị ủy)$")
 COMMITTEE_UNIT = {"Tỉnh ủy": "tỉnh", "Thành ủy": "thành phố", "Huyện ủy": "huyện",

@@ -1,0 +1,212 @@
+"""Table-driven tests of the citation grammar on real strings (most from the corpus)."""
+import time
+
+import pytest
+
+from pipeline.citations import extract_citations
+from pipeline.model import Header
+
+
+def cites(text, **kw):
+    return extract_citations(text, **kw)[0]
+
+
+def one(text, **kw):
+    found = [c for c in cites(text, **kw) if not c.short_form]
+    assert len(found) == 1, [c.key for c in found]
+    return found[0]
+
+
+# (text, key, type, number, year, date, issuer)
+FULL = [
+    ("Thực hiện Kế hoạch số 3707/KH-UBND ngày 17/9/2024 của Ủy ban nhân dân tỉnh Lai Châu về triển khai",
+     "3707/KH-UBND", "KH", "3707", 2024, "2024-09-17", "Ủy ban nhân dân tỉnh Lai Châu"),
+    ("Kết luận số 91/KL-TW ngày 12/8/2024 của Bộ Chính trị về tiếp tục",
+     "91-KL/TW", "KL", "91", 2024, "2024-08-12", "Bộ Chính trị"),
+    ("Nghị quyết số 29-NQ/TW, ngày 04/11/2013 của Ban Chấp hành Trung ương Đảng khoá XI “Về đổi mới”",
+     "29-NQ/TW", "NQ", "29", 2013, "2013-11-04", "Ban Chấp hành Trung ương Đảng"),
+    ("theo Thông tư số 09/2024/TT-BGDĐT ngày 03/6/2024 của Bộ Giáo dục và Đào tạo.",
+     "09/2024/TT-BGDĐT", "TT", "09", 2024, "2024-06-03", "Bộ Giáo dục và Đào tạo"),
+    ("Quyết định số 2236/QĐ-\nBGDĐT ngày 23/8/2024 của Bộ Giáo dục và Đào tạo",
+     "2236/QĐ-BGDĐT", "QĐ", "2236", 2024, "2024-08-23", "Bộ Giáo dục và Đào tạo"),
+    ("Tiếp tục triển khai Chỉ thị số 05- CT/TW ngày 15/5/2016 của Bộ Chính trị về đẩy mạnh",
+     "05-CT/TW", "CT", "05", 2016, "2016-05-15", "Bộ Chính trị"),
+    ("Đề án số 16- ĐA/TU ngày 11/12/2020 của Ban Chấp hành Đảng bộ tỉnh về",
+     "16-ĐA/TU", "ĐA", "16", 2020, "2020-12-11", "Ban Chấp hành Đảng bộ tỉnh"),
+    ("Kết luận số 51-KL/TW ngày 30/5/20219 của Ban Bí thư;",
+     "51-KL/TW", "KL", "51", None, None, "Ban Bí thư"),
+    ("Nghị định số 71/2020/NĐ-CP ngày 30 tháng 6 năm 2020 của Chính phủ⁴; chú trọng",
+     "71/2020/NĐ-CP", "NĐ", "71", 2020, "2020-06-30", "Chính phủ"),
+    ("Công văn số 3129/UBND-VP ngày 30/8/2024 của UBND thành phố Lai Châu về việc chấn chỉnh",
+     "3129/UBND-VP", "CV", "3129", 2024, "2024-08-30", "Ủy ban nhân dân thành phố Lai Châu"),
+    ("Nghị quyết số 686/NQ-UBTVQH15 ngày 18/9/2023 của Ủy ban Thường vụ Quốc hội giám sát",
+     "686/NQ-UBTVQH15", "NQ", "686", 2023, "2023-09-18", "Ủy ban Thường vụ Quốc hội"),
+    ("Kế hoạch số 224-KH/ThU ngày 27/11/2024 của Thành ủy Lai Châu về thực hiện",
+     "224-KH/ThU", "KH", "224", 2024, "2024-11-27", "Thành ủy Lai Châu"),
+    ("Chương trình hành động số 355-CTr/TU, ngày 28/5/2024 của Tỉnh ủy Lào Cai",
+     "355-CTr/TU", "CTr", "355", 2024, "2024-05-28", "Tỉnh ủy Lào Cai"),
+    # lost Đ and lost case, hyphen for slash, leading zeros, spaces around separators
+    ("Nghị định 86/2018/ND-CP của Chính phủ", "86/2018/NĐ-CP", "NĐ", "86", 2018, None, "Chính phủ"),
+    ("Chỉ thị số 16/CT-TTG ngày 31/3/2020", "16/CT-TTg", "CT", "16", 2020, "2020-03-31",
+     "Thủ tướng Chính phủ"),
+    ("Quyết định số 82/2005-QĐ-UBND ngày 1/2/2005", "82/2005/QĐ-UBND", "QĐ", "82", 2005,
+     "2005-02-01", None),
+    ("Quyết định số 1206 /QĐ-HVTC ngày 5/5/2021", "1206/QĐ-HVTC", "QĐ", "1206", 2021,
+     "2021-05-05", None),
+    ("Quyết định số 44 /2005/QĐ-UBND", "44/2005/QĐ-UBND", "QĐ", "44", 2005, None, None),
+    ("Nghị quyết số 27/NQ- TW của Ban Chấp hành", "27-NQ/TW", "NQ", "27", None, None,
+     "Ban Chấp hành"),
+    ("theo Quy định số31-QĐ/TW ngày 1/1/2021", "31-QĐ/TW", "QĐ", "31", 2021, "2021-01-01", None),
+    ("Kế hoạch số 0125/KH-UBND", "125/KH-UBND", "KH", "125", None, None, None),
+    ("Thông tư liên tịch số 07/2013/TTLT-BGDĐT-BNV-BTC", "07/2013/TTLT-BGDĐT-BNV-BTC", "TTLT",
+     "07", 2013, None, None),
+    ("Văn bản hợp nhất số 10/VBHN-BGDĐT", "10/VBHN-BGDĐT", "VBHN", "10", None, None,
+     "Bộ Giáo dục và Đào tạo"),
+    ("Luật số 88/2014/QH13 của Quốc hội", "88/2014/QH13", "Luật", "88", 2014, None, "Quốc hội"),
+    ("Nghị quyết 88/2014/QH13", "88/2014/QH13", "NQ", "88", 2014, None, "Quốc hội"),
+    ("Quyết định số 2270/QĐ-TTg ngày 19\ntháng 11 năm 2025", "2270/QĐ-TTg", "QĐ", "2270", 2025,
+     "2025-11-19", "Thủ tướng Chính phủ"),
+    ("Nghị quyết số 05-NQ/ĐH ngày 23/20/2020 Đại hội", "05-NQ/ĐH", "NQ", "05", None, None, None),
+]
+
+
+@pytest.mark.parametrize("text,key,typ,number,year,date,issuer", FULL)
+def test_full_citation_fields(text, key, typ, number, year, date, issuer):
+    c = one(text)
+    assert (c.key, c.type, c.number, c.year, c.date, c.issuer) == (key, typ, number, year, date, issuer)
+
+
+def test_date_typo_keeps_raw_text():
+    c = one("Kết luận số 51-KL/TW ngày 30/5/20219 của Ban Bí thư")
+    assert c.date is None and c.date_text == "ngày 30/5/20219"
+
+
+@pytest.mark.parametrize("text,term", [
+    ("Nghị quyết số 29-NQ/TW, ngày 04/11/2013 của Ban Chấp hành Trung ương Đảng khoá XI “Về", "XI"),
+    ("Chỉ thị số 29-CT/TW, ngày 05/01/2024 của Bộ Chính trị (khóa XIII) về", "XIII"),
+])
+def test_committee_term(text, term):
+    assert one(text).term == term
+
+
+@pytest.mark.parametrize("text", [
+    "ngày 12/8/2024 học sinh 2 buổi/ngày, tỷ lệ 3-5 tuổi, lớp 10/12",
+    "Chương trình giáo dục phổ thông 2018 và Kế hoạch này",
+    "giai đoạn 2021-2025, năm học 2024 - 2025",
+    "SEA-PLM, PISA, TALIS chu kỳ 2024, 2025",
+])
+def test_not_citations(text):
+    assert cites(text) == []
+
+
+def test_coordinated_list_shares_trailing_issuer():
+    cs = cites("về việc thực hiện Nghị quyết số 88/2014/QH13 và Nghị quyết số 51/2017/QH14 "
+               "của Quốc hội về đổi mới chương trình")
+    assert [(c.key, c.issuer) for c in cs] == [("88/2014/QH13", "Quốc hội"),
+                                                ("51/2017/QH14", "Quốc hội")]
+
+
+def test_coordinated_sharing_needs_same_type_and_no_date():
+    cs = cites("quán triệt Kết luận số 91-KL/TW và Kế hoạch số 740/KH-BCSD ngày 31/12/2024 "
+               "của Ban Cán sự đảng UBND tỉnh Lai Châu")
+    assert cs[0].key == "91-KL/TW" and cs[0].issuer is None
+
+
+def test_short_forms_resolve_to_the_full_citation():
+    text = ("mục tiêu của Đề án số 03-ĐA/TU ngày 28/10/2020 của Thành ủy Lào Cai. "
+            "Thực hiện mục tiêu của Đề án số 03; theo Nghị quyết số 29-NQ/TW. Nghị quyết 29 "
+            "và Kế hoạch 5 năm")
+    cs = cites(text)
+    shorts = [c for c in cs if c.short_form]
+    assert [(c.text, c.key) for c in shorts] == [("Đề án số 03", "03-ĐA/TU"),
+                                                  ("Nghị quyết 29", "29-NQ/TW")]
+    assert shorts[0].issuer == "Thành ủy Lào Cai" and shorts[0].date == "2020-10-28"
+
+
+def test_later_mention_takes_fields_of_full_one():
+    cs = cites("Kết luận số 91-KL/TW ngày 12/8/2024 của Bộ Chính trị. Quán triệt Kết luận số 91-KL/TW.")
+    assert [(c.date, c.issuer) for c in cs] == [("2024-08-12", "Bộ Chính trị")] * 2
+
+
+def test_relative_issuer_completed_from_document_place():
+    text = ("Kế hoạch số 2943/KH-UBND ngày 19/8/2024 của UBND thành phố thực hiện Nghị quyết số "
+            "32/NQ-CP ngày 20/3/2024 của Chính phủ; Kế hoạch số 197-KH/ThU ngày 28/5/2024 của Thành ủy")
+    h = Header(issuer="Ủy ban nhân dân thành phố Lai Châu")
+    cs = cites(text, header=h)
+    assert cs[0].issuer == "Ủy ban nhân dân thành phố Lai Châu"
+    assert cs[2].issuer == "Thành ủy Lai Châu"
+
+
+def test_relative_issuer_left_alone_when_place_unknown():
+    c = one("Kế hoạch số 309/KH-UBND ngày 25/12/2020 của UBND thành phố; ")
+    assert c.issuer == "Ủy ban nhân dân thành phố"
+
+
+def test_self_reference_by_own_number_is_not_a_citation():
+    h = Header(key="3707/KH-UBND")
+    assert cites("Căn cứ Kế hoạch số 3707/KH-UBND, các đơn vị thực hiện Kế hoạch này.", header=h) == []
+
+
+CHAINS = [
+    ("Kế hoạch số 224-KH/ThU ngày 27/11/2024 của Thành ủy Lai Châu về thực hiện Kết luận số "
+     "91-KL/TW, ngày 12/8/2024 của Bộ Chính trị về tiếp tục thực hiện Nghị quyết số 29-NQ/TW, "
+     "ngày 04/11/2013 của Ban Chấp hành Trung ương Đảng khoá XI",
+     [("224-KH/ThU", "implements", "91-KL/TW"), ("91-KL/TW", "implements", "29-NQ/TW")]),
+    ("Nghị quyết số 32/NQ-CP ngày 20/3/2024 của Chính phủ ban hành Kế hoạch thực hiện Nghị quyết "
+     "số 686/NQ-UBTVQH15 ngày 18/9/2023 của Ủy ban Thường vụ Quốc hội giám sát chuyên đề về việc "
+     "thực hiện Nghị quyết số 88/2014/QH13",
+     [("32/NQ-CP", "implements", "686/NQ-UBTVQH15")]),
+    ("Kế hoạch số 121/KH-UBND ngày 18/3/2024 về thực hiện Đề án số 16- ĐA/TU ngày 11/12/2020",
+     [("121/KH-UBND", "implements", "16-ĐA/TU")]),
+    ("Kế hoạch số 334-KH/TU ngày 9/8/2024 của Thành uỷ về việc thực hiện Chương trình hành động "
+     "số 355-CTr/TU, ngày 28/5/2024 của Tỉnh ủy",
+     [("334-KH/TU", "implements", "355-CTr/TU")]),
+    ("Thông tư số 10/2020/TT-BGDĐT hướng dẫn thi hành Nghị định số 71/2020/NĐ-CP",
+     [("10/2020/TT-BGDĐT", "guides", "71/2020/NĐ-CP")]),
+    # two citations in a list are not a chain
+    ("Nghị quyết số 42-NQ/TW và Nghị quyết số 68-NQ/CP", []),
+    ("...khoá XI\nCăn cứ Kế hoạch số 224-KH/ThU ngày 27/11/2024", []),
+]
+
+
+@pytest.mark.parametrize("text,edges", CHAINS)
+def test_chain_edges(text, edges):
+    got = [(r.source, r.relation, r.target) for r in extract_citations(text)[1]]
+    assert got == edges
+
+
+def test_named_laws():
+    named = extract_citations("theo Luật Giáo dục quốc phòng và an ninh năm 2013, các văn bản; "
+                              "dự thảo Luật Nhà giáo và các Nghị quyết; rà soát Luật Giáo dục theo "
+                              "chỉ đạo; Bộ luật Lao động năm 2019.")[2]
+    assert [(n.type, n.name, n.year) for n in named] == [
+        ("Luật", "Luật Giáo dục quốc phòng và an ninh", 2013),
+        ("Luật", "Luật Nhà giáo", None),
+        ("Luật", "Luật Giáo dục", None),
+        ("Bộ luật", "Bộ luật Lao động", 2019),
+    ]
+
+
+def test_spans_index_the_text():
+    text = "Căn cứ Chỉ thị số 11/CT-UBND ngày 26/8/2022 của UBND tỉnh Lai Châu về thực hiện"
+    c = one(text)
+    assert text[c.start:c.end] == c.text
+    assert c.text == "Chỉ thị số 11/CT-UBND ngày 26/8/2022 của UBND tỉnh Lai Châu"
+
+
+@pytest.mark.parametrize("junk", [
+    "/" * 100_000,
+    "-" * 100_000,
+    "1" * 100_000,
+    "1/" * 50_000,
+    "12-" * 33_000,
+    ("1/KH-" * 20_000),
+    ("Kế hoạch số " * 8_000),
+    ("của " + "Ủy ban " * 15_000),
+    ("ngày 1/1/" * 10_000),
+    ("A-" * 50_000),
+])
+def test_adversarial_input_is_linear(junk):
+    t0 = time.perf_counter()
+    extract_citations(junk)
+    assert time.perf_counter() - t0 < 5.0
