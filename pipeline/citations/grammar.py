@@ -19,9 +19,10 @@ SLASH = r"\s{0,2}/\s{0,2}"
 
 # A document number in any family. Party: 29-NQ/TW; normative: 09/2024/TT-BGDĐT, 88/2014/QH13,
 # also 82/2005-QĐ-UBND; state and letters: 3707/KH-UBND, 3129/UBND-VP, 91/KL-TW (swapped).
+# The pattern opens with a digit class so the regex engine can skip to digits in C; the left
+# boundary (not inside a longer number or word, except right after 'số') is checked in parse.py.
 NUMBER = re.compile(
-    r"(?:(?<=[Ss]ố)|(?<![\w/.\-]))"
-    r"(?P<num>\d{1,5})"
+    r"(?P<num>\d\d{0,4})"
     r"(?:"
     rf"{SLASH}(?P<nyear>(?:19|20)\d\d)[ \t]{{0,2}}[/\-][ \t]{{0,2}}(?P<nsym>{PART}(?:{SEP}{PART}){{0,6}})"
     rf"|{SLASH}(?P<ssym>{PART}(?:{SEP}{PART}){{0,6}})"
@@ -68,8 +69,7 @@ class Grammar:
     continuation: frozenset
     stop_words: frozenset
     units: dict
-    noun_before: re.Pattern       # the type noun (and 'số') right before a number
-    short_form: re.Pattern        # noun + bare number: 'Đề án số 03', 'Nghị quyết 29'
+    nouns_longest_first: tuple
     named_law: re.Pattern
     head_cues: list               # [(relation, cue)] longest first
     head_positions: dict
@@ -97,17 +97,7 @@ def grammar() -> Grammar:
         if not alias.startswith("_") and "_" not in alias:
             type_codes.setdefault(alias, code)
     nouns = sorted(noun_to_type, key=len, reverse=True)
-    noun_alt = "|".join(re.escape(n) for n in nouns)
-    noun_before = re.compile(
-        rf"(?P<noun>{noun_alt})(?:[ \t]{{1,3}}(?:liên tịch))?[ \t]{{0,3}}(?:số|Số|SỐ)?[ \t]{{0,2}}:?[ \t]{{0,2}}$",
-        re.I,
-    )
-    short_form = re.compile(
-        rf"(?<!\w)(?P<noun>{noun_alt})[ \t]{{1,3}}(?:số[ \t]{{1,3}})?(?P<num>\d{{1,4}})"
-        r"(?![\w/\-.,]\w|[\w/]|[ \t]{1,3}(?:năm|tháng|ngày|tuổi|lần|giờ|%))",
-        re.I,
-    )
-    named_law = re.compile(r"(?<!\w)(?P<kind>Bộ luật|Luật|Pháp lệnh|Hiến pháp)[ \t]{1,3}(?=[" + UPPER + r"])")
+    named_law = re.compile(r"(?P<kind>Bộ luật|Luật|Pháp lệnh|Hiến pháp)[ \t]{1,3}(?=[" + UPPER + r"])")
     cues = []
     for relation, phrases in rel["head_cues"].items():
         for p in phrases:
@@ -126,11 +116,43 @@ def grammar() -> Grammar:
         continuation=frozenset(iss["continuation_words"]),
         stop_words=frozenset(iss["stop_words"]),
         units=dict(iss["units"]),
-        noun_before=noun_before,
-        short_form=short_form,
+        nouns_longest_first=tuple(nouns),
         named_law=named_law,
         head_cues=cues,
         head_positions={k: set(v) for k, v in rel["head_positions"].items() if not k.startswith("_")},
         chain_fillers=sorted(rel["chain_fillers"], key=len, reverse=True),
         strength=rel["strength"],
     )
+
+
+@lru_cache(maxsize=4096)
+def short_number_pattern(numbers: frozenset) -> re.Pattern:
+    """Bare numbers a document cites in full ('03', '29'), as they may stand in a short form
+    ('Đề án số 03', 'Nghị quyết 29'); the noun before them is checked by the caller."""
+    alt = "|".join(str(int(n)) for n in sorted(numbers, key=lambda n: -len(str(int(n)))))
+    return re.compile(
+        rf"0*(?:{alt})(?![\w/\-]|[.,]\d|[ \t]{{1,3}}(?:năm|tháng|ngày|tuổi|lần|giờ|%))"
+    )
+
+
+def noun_before(text: str, pos: int):
+    """The document-type noun (optionally with 'số', 'liên tịch', ':') ending right at `pos`:
+    (start offset, type code) or None. Plain string tests: no regex search over a window."""
+    g = grammar()
+    lo = max(0, pos - 48)
+    window = text[lo:pos]
+    w = window.rstrip(" \t:")
+    low = w.lower()
+    if low.endswith("số"):
+        w = w[:-2].rstrip(" \t")
+        low = low[:-2].rstrip(" \t")
+    if low.endswith("liên tịch") and not low.endswith("thông tư liên tịch"):
+        w = w[:-9].rstrip(" \t")
+        low = low[:-9].rstrip(" \t")
+    for noun in g.nouns_longest_first:
+        if low.endswith(noun):
+            i = len(low) - len(noun)
+            if i and low[i - 1].isalnum():
+                continue
+            return lo + i, g.noun_to_type[noun]
+    return None

@@ -3,13 +3,15 @@ issuer, term, title). Context is read with anchored matches at known offsets, so
 one scan of the text plus a few short matches per citation."""
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Optional
 
 from .grammar import (DATE_NUMERIC, DATE_WORDS, ISSUER_HEAD, LAW_YEAR, NUMBER, QUOTE, ROMAN,
-                      TERM, TITLE_ABOUT, TITLE_END, WORD, fold, grammar)
+                      TERM, TITLE_ABOUT, TITLE_END, WORD, fold, grammar, noun_before,
+                      short_number_pattern)
 
 _UNIT_TAIL = re.compile(r"(?:^|\s)(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)$")
 _COMMITTEE = re.compile(r"^(Tỉnh ủy|Thành ủy|Huyện ủy|Quận ủy|Thị ủy)$")
@@ -181,7 +183,7 @@ def read_issuer(text: str, pos: int) -> tuple[Optional[str], int]:
 
 def _is_noun_start(text: str, pos: int) -> bool:
     window = text[pos:pos + 40].lower()
-    return any(window.startswith(n) for n in grammar().noun_to_type)
+    return any(window.startswith(n) for n in grammar().nouns_longest_first)
 
 
 def read_title(text: str, pos: int) -> tuple[Optional[str], int]:
@@ -205,19 +207,30 @@ def symbol_issuer(info: dict) -> Optional[str]:
     return grammar().symbol_issuers.get(code)
 
 
+def _bad_left_boundary(text: str, i: int) -> bool:
+    """A number glued to a word, another number, '/', '.' or '-' is part of something else
+    (a date, an amount, a longer symbol); 'số31-QĐ/TW' is the one glued form that counts."""
+    if i == 0:
+        return False
+    ch = text[i - 1]
+    if ch.isalnum() or ch in "/.-_":
+        return not (text[i - 2:i] in ("số", "Số", "SỐ") and not (i > 2 and text[i - 3].isalnum()))
+    return False
+
+
 def find_citations(text: str) -> list[Found]:
     """Full citations (with a number and symbol) in reading order."""
     g = grammar()
     out: list[Found] = []
     for m in NUMBER.finditer(text):
+        if _bad_left_boundary(text, m.start()):
+            continue
         info = parse_number(m)
         start = m.start()
         noun_type = None
-        window_start = max(0, start - 60)
-        nm = g.noun_before.search(text, window_start, start)
-        if nm and nm.end() == start:
-            start = nm.start()
-            noun_type = g.noun_to_type.get(nm.group("noun").lower())
+        nb = noun_before(text, start)
+        if nb:
+            start, noun_type = nb
         typ = info["type"]
         if info["family"] == "letter":
             typ = noun_type or "CV"
@@ -268,21 +281,33 @@ def find_short_forms(text: str, full: list[Found]) -> list[Found]:
             by_type_num.setdefault((f.type, f.number), set()).add(f.key)
     if not by_type_num:
         return []
-    taken = [(f.start, f.end) for f in full]
+    unique = {k: next(iter(keys)) for k, keys in by_type_num.items() if len(keys) == 1}
+    if not unique:
+        return []
+    taken = sorted((f.start, f.end) for f in full)
+    starts = [s for s, _ in taken]
     out = []
-    for m in g.short_form.finditer(text):
-        typ = g.noun_to_type.get(m.group("noun").lower())
-        keys = by_type_num.get((typ, canonical_number(m.group("num"))))
-        if not keys or len(keys) != 1:
+    for m in short_number_pattern(frozenset(n for _, n in unique)).finditer(text):
+        if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "/.-"):
             continue
-        if any(s <= m.start() < e for s, e in taken):
+        nb = noun_before(text, m.start())
+        if not nb:
             continue
-        key = next(iter(keys))
-        out.append(Found(start=m.start(), end=m.end(), num_start=m.start("num"), num_end=m.end(),
-                         key=key, type=typ, number=canonical_number(m.group("num")), year=None,
-                         symbol=None, family="short", noun_type=typ, extent_end=m.end(),
-                         short_form=True))
+        start, typ = nb
+        number = canonical_number(m.group(0))
+        key = unique.get((typ, number))
+        if key is None:
+            continue
+        i = bisect.bisect_right(starts, start) - 1
+        if i >= 0 and taken[i][0] <= start < taken[i][1]:
+            continue
+        out.append(Found(start=start, end=m.end(), num_start=m.start(), num_end=m.end(),
+                         key=key, type=typ, number=number, year=None, symbol=None,
+                         family="short", noun_type=typ, extent_end=m.end(), short_form=True))
     return out
+
+
+
 
 
 def find_named_refs(text: str) -> list[tuple[str, str, Optional[int], int, int]]:
@@ -290,6 +315,8 @@ def find_named_refs(text: str) -> list[tuple[str, str, Optional[int], int, int]]
     g = grammar()
     out = []
     for m in g.named_law.finditer(text):
+        if m.start() and text[m.start() - 1].isalnum():
+            continue
         p = m.end()
         words = []
         year = None

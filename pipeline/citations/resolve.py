@@ -13,8 +13,9 @@ from .grammar import UPPER
 from .parse import Found
 
 NAME = rf"[{UPPER}][\w]*(?: [{UPPER}][\w]*){{0,3}}"
-_PLACE = re.compile(rf"\b(tỉnh|thành phố|huyện|quận|thị xã|thị trấn|phường) ({NAME})")
-_COMMITTEE_NAME = re.compile(rf"\b(Tỉnh [uủ]ỷ?|Thành [uủ]ỷ?|Huyện [uủ]ỷ?|Quận [uủ]ỷ?|Thị [uủ]ỷ?) ({NAME})")
+# no leading \b: patterns that open with literals let the engine skip ahead in C
+_PLACE = re.compile(rf"(tỉnh|thành phố|huyện|quận|thị xã|thị trấn|phường) ({NAME})")
+_COMMITTEE_NAME = re.compile(rf"(Tỉnh [uủ]ỷ?|Thành [uủ]ỷ?|Huyện [uủ]ỷ?|Quận [uủ]ỷ?|Thị [uủ]ỷ?) ({NAME})")
 _BARE_UNIT = re.compile(r"(?:^|\s)(tỉnh|thành phố|huyện|quận|thị xã|thị trấn|phường)$")
 _BARE_COMMITTEE = re.compile(r"(?:^|\s)(Tỉnh ủy|Thành ủy|Huyện ủy|Quận ủy|Thị ủy)$")
 COMMITTEE_UNIT = {"Tỉnh ủy": "tỉnh", "Thành ủy": "thành phố", "Huyện ủy": "huyện",
@@ -36,6 +37,8 @@ def place_names(text: str, own_issuer: Optional[str], own_place: Optional[str]) 
         sources.append(own_issuer)
     for src in sources:
         for m in _PLACE.finditer(src):
+            if m.start() and src[m.start() - 1].isalnum():
+                continue
             name = _trim_name(m.group(2))
             if name:
                 names[m.group(1)][name] += 1
@@ -115,9 +118,11 @@ def fill_from_full_mentions(cits: list[Found]) -> None:
 def resolve(text: str, cits: list[Found], own_issuer: Optional[str],
             own_place: Optional[str]) -> None:
     share_coordinated(text, cits)
-    places = place_names(text, own_issuer, own_place)
-    for c in cits:
-        if c.issuer:
+    relative = [c for c in cits if c.issuer and (_BARE_UNIT.search(c.issuer)
+                                                 or _BARE_COMMITTEE.search(c.issuer))]
+    if relative:  # scanning the document for its places costs a pass: only when needed
+        places = place_names(text, own_issuer, own_place)
+        for c in relative:
             c.issuer = complete_relative(c.issuer, places)
     fill_from_full_mentions(cits)
     for c in cits:
