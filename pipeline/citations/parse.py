@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .grammar import (DATE_NUMERIC, DATE_WORDS, ISSUER_HEAD, LAW_YEAR, NUMBER, QUOTE, ROMAN,
-                      TERM, TITLE_ABOUT, TITLE_END, WORD, fold, grammar, noun_before,
-                      short_number_pattern)
+                      TERM, TITLE_ABOUT, TITLE_END, WORD, BARE_NUMBER, fold, grammar,
+                      noun_before)
 
 _UNIT_TAIL = re.compile(r"(?:^|\s)(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)$")
 _COMMITTEE = re.compile(r"^(Tỉnh ủy|Thành ủy|Huyện ủy|Quận ủy|Thị ủy)$")
@@ -287,7 +287,10 @@ def find_short_forms(text: str, full: list[Found]) -> list[Found]:
     taken = sorted((f.start, f.end) for f in full)
     starts = [s for s, _ in taken]
     out = []
-    for m in short_number_pattern(frozenset(n for _, n in unique)).finditer(text):
+    numbers = {int(n) for _, n in unique}
+    for m in BARE_NUMBER.finditer(text):
+        if int(m.group(0)) not in numbers:
+            continue
         if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "/.-"):
             continue
         nb = noun_before(text, m.start())
