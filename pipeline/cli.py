@@ -152,6 +152,60 @@ def cmd_status(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_eval(args) -> int:
+    from .evaluate import evaluate
+
+    result = evaluate(args.gold, args.corpus)
+    if args.format == "json":
+        _print_json(result)
+        return 0
+    cit = result["citations"]
+    print("Citations (distinct cited documents per file)")
+    print(f"  {'file':<28} {'P':>6} {'R':>6} {'F1':>6}   edges F1")
+    for name, r in cit["files"].items():
+        print(f"  {name:<28} {r['precision']:>6.3f} {r['recall']:>6.3f} {r['f1']:>6.3f}   "
+              f"{r['edges']['f1']:.3f}")
+        for label in ("missing", "spurious", "wrong_fields", "missing_edges", "spurious_edges"):
+            for item in r[label]:
+                print(f"      {label}: {item}")
+    o = cit["overall"]
+    print(f"  {'overall':<28} {o['precision']:>6.3f} {o['recall']:>6.3f} {o['f1']:>6.3f}   "
+          f"{o['edges']['f1']:.3f}")
+    print(f"  on matches: date {o['date_accuracy']:.3f}, issuer {o['issuer_accuracy']:.3f}, "
+          f"relation {o['relation_accuracy']:.3f}")
+    if "deadlines" in result:
+        d = result["deadlines"]
+        o = d.get("overall", d)
+        print("Deadlines (span overlap)")
+        print(f"  overall P {o.get('precision', 0):.3f} R {o.get('recall', 0):.3f} "
+              f"F1 {o.get('f1', 0):.3f}, value accuracy {o.get('value_accuracy', 0):.3f}")
+    return 0
+
+
+def cmd_deadlines(args) -> int:
+    from .query import deadlines
+
+    rows = deadlines(_db(args), due_before=args.due_before, agency=args.agency,
+                     document=args.document)
+    if args.format == "json":
+        _print_json(rows)
+    elif args.format == "ics":
+        from .ics import to_ics
+
+        text = to_ics(rows, calname="directives deadlines")
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8", newline="")
+            print(f"{len(rows)} deadlines → {args.output}")
+        else:
+            sys.stdout.write(text)
+    else:
+        for r in rows:
+            print(f"{r['value'] or '?':<24} {r['kind']:<9} {r['agency'] or '-':<40.40} "
+                  f"{r['document']} §{r['section'] or '-'}: {r['text']}")
+        print(f"{len(rows)} deadlines")
+    return 0
+
+
 # --------------------------------------------------------------------------- parser
 
 def build_parser() -> argparse.ArgumentParser:
@@ -184,6 +238,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("query")
     sp.add_argument("--limit", type=int, default=20)
     add("status", cmd_status, "list stored files that failed, with the reason", fmt=True)
+    sp = add("eval", cmd_eval, "score extraction against a gold file (precision, recall, F1)",
+             db=False, fmt=True)
+    sp.add_argument("gold", nargs="+", help="gold JSON file(s), e.g. tests/gold/corpus.json")
+    sp.add_argument("--corpus", default=str(PROJECT_ROOT / "corpus"),
+                    help="folder holding the gold's documents (default: the bundled corpus/)")
+    sp = add("deadlines", cmd_deadlines, "list stored deadlines (text, JSON or iCalendar)")
+    sp.add_argument("--due-before", help="ISO date: only deadlines before it")
+    sp.add_argument("--agency", help="lead or partner agency contains this text")
+    sp.add_argument("--document", help="only this document (id, path, file name or key)")
+    sp.add_argument("--format", choices=["text", "json", "ics"], default="text")
+    sp.add_argument("--output", "-o", help="write to this file (for --format ics)")
     for register in _extensions():
         register(sub, add)
     return p

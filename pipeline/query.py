@@ -76,3 +76,35 @@ def status(db: sqlite_utils.Database) -> list[dict]:
     return list(db.query(
         "select path, status, error, ingested_at from documents "
         "order by status = 'ok', path"))
+
+
+def deadlines(db: sqlite_utils.Database, *, due_before: Optional[str] = None,
+              agency: Optional[str] = None, document: Optional[str] = None) -> list[dict]:
+    """Stored deadlines, soonest first. `due_before` compares the ISO value (an interval's
+    start); `agency` matches lead or partner agencies (case-insensitive substring);
+    `document` is anything `find_document` accepts."""
+    where, args = ["1 = 1"], []
+    if due_before:
+        where.append("dl.value is not null and substr(dl.value, 1, 10) < ?")
+        args.append(due_before)
+    if agency:
+        where.append("(lower(dl.agency) like ? or lower(dl.partners) like ?)")
+        args += [f"%{agency.lower()}%"] * 2
+    if document:
+        doc = find_document(db, document)
+        if not doc:
+            return []
+        where.append("dl.document_id = ?")
+        args.append(doc["id"])
+    rows = db.query(
+        "select d.path, d.key as document_key, d.title as document_title, dl.* "
+        "from deadlines dl join documents d on d.id = dl.document_id "
+        f"where {' and '.join(where)} order by dl.value is null, dl.value, d.path", args)
+    out = []
+    for r in rows:
+        r = dict(r)
+        r["partners"] = json.loads(r.get("partners") or "[]")
+        r["span"] = [r.pop("start"), r.pop("end")]
+        r["document"] = r["document_key"] or r["path"]
+        out.append(r)
+    return out
