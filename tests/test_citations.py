@@ -67,6 +67,8 @@ FULL = [
     ("Quyết định số 2270/QĐ-TTg ngày 19\ntháng 11 năm 2025", "2270/QĐ-TTg", "QĐ", "2270", 2025,
      "2025-11-19", "Thủ tướng Chính phủ"),
     ("Nghị quyết số 05-NQ/ĐH ngày 23/20/2020 Đại hội", "05-NQ/ĐH", "NQ", "05", None, None, None),
+    ("Căn cứ Luật Tổ chức Quốc hội số 57/2014/QH13;", "57/2014/QH13", "Luật", "57", 2014, None,
+     "Quốc hội"),
 ]
 
 
@@ -94,6 +96,8 @@ def test_committee_term(text, term):
     "Chương trình giáo dục phổ thông 2018 và Kế hoạch này",
     "giai đoạn 2021-2025, năm học 2024 - 2025",
     "SEA-PLM, PISA, TALIS chu kỳ 2024, 2025",
+    "lập sai theo Mẫu số 04/SS-HĐĐT, Phụ lục số 01/PLI kèm theo",
+    "Quy chuẩn kỹ thuật Quốc gia QCVN 31:2014/BGTVT",
 ])
 def test_not_citations(text):
     assert cites(text) == []

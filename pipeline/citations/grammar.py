@@ -70,6 +70,9 @@ class Grammar:
     stop_words: frozenset
     units: dict
     nouns_longest_first: tuple
+    not_before: tuple             # lower-case words after which a number is a form code
+    law_before: re.Pattern        # 'Luật <Name> số' ending right before a number
+    law_types: dict
     named_law: re.Pattern
     head_cues: list               # [(relation, cue)] longest first
     head_positions: dict
@@ -117,6 +120,12 @@ def grammar() -> Grammar:
         stop_words=frozenset(iss["stop_words"]),
         units=dict(iss["units"]),
         nouns_longest_first=tuple(nouns),
+        not_before=tuple(sorted((w.lower() for w in types["not_citations_before"]["words"]),
+                                key=len, reverse=True)),
+        law_before=re.compile(
+            r"(?P<noun>" + "|".join(sorted(types["named_law_nouns"]["nouns"], key=len, reverse=True))
+            + r")[ \t]{1,3}[" + UPPER + r"][^\n;:.,()]{0,80}?[ \t]số[ \t]{0,3}$"),
+        law_types=dict(types["named_law_nouns"]["nouns"]),
         named_law=named_law,
         head_cues=cues,
         head_positions={k: set(v) for k, v in rel["head_positions"].items() if not k.startswith("_")},
@@ -152,4 +161,18 @@ def noun_before(text: str, pos: int):
             if i and low[i - 1].isalnum():
                 continue
             return lo + i, g.noun_to_type[noun]
+    if window.rstrip(" \t").endswith("số"):
+        lo = max(0, pos - 100)
+        m = g.law_before.search(text, lo, pos)
+        if m and (m.start() == 0 or not text[m.start() - 1].isalnum()):
+            return m.start(), g.law_types[m.group("noun")]
     return None
+
+
+def form_code_before(text: str, pos: int) -> bool:
+    """'Mẫu số 04/SS': the number is a form or appendix code, not a document."""
+    low = text[max(0, pos - 24):pos].rstrip(" \t:").lower()
+    for w in grammar().not_before:
+        if low.endswith(w) and (len(low) == len(w) or not low[-len(w) - 1].isalnum()):
+            return True
+    return False

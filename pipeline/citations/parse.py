@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .grammar import (DATE_NUMERIC, DATE_WORDS, ISSUER_HEAD, LAW_YEAR, NUMBER, QUOTE, ROMAN,
-                      TERM, TITLE_ABOUT, TITLE_END, WORD, BARE_NUMBER, fold, grammar,
-                      noun_before)
+                      TERM, TITLE_ABOUT, TITLE_END, WORD, BARE_NUMBER, fold,
+                      form_code_before, grammar, noun_before)
 
 _UNIT_TAIL = re.compile(r"(?:^|\s)(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)$")
 _COMMITTEE = re.compile(r"^(Tỉnh ủy|Thành ủy|Huyện ủy|Quận ủy|Thị ủy)$")
@@ -213,7 +213,7 @@ def _bad_left_boundary(text: str, i: int) -> bool:
     if i == 0:
         return False
     ch = text[i - 1]
-    if ch.isalnum() or ch in "/.-_":
+    if ch.isalnum() or ch in "/.-_:":
         return not (text[i - 2:i] in ("số", "Số", "SỐ") and not (i > 2 and text[i - 3].isalnum()))
     return False
 
@@ -223,7 +223,7 @@ def find_citations(text: str) -> list[Found]:
     g = grammar()
     out: list[Found] = []
     for m in NUMBER.finditer(text):
-        if _bad_left_boundary(text, m.start()):
+        if _bad_left_boundary(text, m.start()) or form_code_before(text, m.start()):
             continue
         info = parse_number(m)
         start = m.start()
