@@ -191,6 +191,16 @@ def test_named_laws():
     ]
 
 
+@pytest.mark.parametrize("text,names", [
+    ("theo Luật Phòng, chống tham nhũng năm 2018 thì", [("Luật Phòng, chống tham nhũng", 2018)]),
+    ("Luật Nhà ở không có hợp đồng", [("Luật Nhà ở", None)]),
+    ("Công ty Luật Minh Khuê tư vấn; Thư viện Luật Việt Nam", []),
+    ("Căn cứ Luật Tổ chức Quốc hội số 57/2014/QH13", []),
+])
+def test_named_law_boundaries(text, names):
+    assert [(n.name, n.year) for n in extract_citations(text)[2]] == names
+
+
 def test_spans_index_the_text():
     text = "Căn cứ Chỉ thị số 11/CT-UBND ngày 26/8/2022 của UBND tỉnh Lai Châu về thực hiện"
     c = one(text)

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..resources import load
 from .grammar import (DATE_NUMERIC, DATE_WORDS, ISSUER_HEAD, LAW_YEAR, NUMBER, QUOTE, ROMAN,
                       TERM, TITLE_ABOUT, TITLE_END, WORD, BARE_NUMBER, fold,
                       form_code_before, grammar, noun_before)
@@ -314,14 +315,24 @@ def find_short_forms(text: str, full: list[Found]) -> list[Found]:
 
 
 def find_named_refs(text: str) -> list[tuple[str, str, Optional[int], int, int]]:
-    """Laws cited by name ('Luật Giáo dục năm 2019'): (kind, name, year, start, end)."""
+    """Laws cited by name ('Luật Giáo dục năm 2019'): (kind, name, year, start, end).
+
+    The name runs until 'năm YYYY', punctuation or a word that starts the predicate; a comma
+    followed by a lowercase word continues a short name ('Luật Phòng, chống tham nhũng')."""
+    words_data = load("doc_types")["named_law_words"]
+    stop = set(words_data["stop"])
+    not_after = tuple(words_data["not_after"])
+    not_names = set(words_data["not_names"])
     g = grammar()
     out = []
     for m in g.named_law.finditer(text):
         if m.start() and text[m.start() - 1].isalnum():
             continue
+        before = text[max(0, m.start() - 24):m.start()].lower().rstrip()
+        if before.endswith(not_after):
+            continue
         p = m.end()
-        words = []
+        words: list[str] = []
         year = None
         end = p
         while len(words) < 10:
@@ -336,25 +347,30 @@ def find_named_refs(text: str) -> list[tuple[str, str, Optional[int], int, int]]
                     year = int(ym.group("y"))
                     end = ym.end()
                 break
-            if lw in ("số",) or w[:1].isdigit():
-                words = []
+            if lw == "số" or w[:1].isdigit():
+                if lw == "số":
+                    words = []
                 break
-            if words and lw in ("và", "của", "về", "theo", "để", "đã", "được", "các", "trong", "với",
-                                "nhằm", "tại", "do", "cho", "đối", "là", "thì", "hiện", "mới"):
-                if lw == "và" and _law_year_ahead(text, wm.end()):
-                    pass
-                else:
+            if words and lw in stop:
+                if not (lw == "và" and _law_year_ahead(text, wm.end())):
                     break
             words.append(w.rstrip("."))
             end = wm.start() + len(w.rstrip("."))
-            if w.endswith(".") or wm.end() >= len(text) or text[wm.end()] != " ":
+            nxt = wm.end()
+            if w.endswith(".") or nxt >= len(text):
                 break
-            p = wm.end() + 1
-        if not words:
+            if text[nxt] == "," and len(words) <= 2 and text[nxt + 1:nxt + 2] == " " \
+                    and text[nxt + 2:nxt + 3].islower():
+                words[-1] += ","
+                p = nxt + 2
+                continue
+            if text[nxt] != " ":
+                break
+            p = nxt + 1
+        if not words or " ".join(words) in not_names:
             continue
         name = f"{m.group('kind')} {' '.join(words)}"
-        out.append((m.group("kind") if m.group("kind") != "Bộ luật" else "Bộ luật", name, year,
-                    m.start(), end))
+        out.append((m.group("kind"), name, year, m.start(), end))
     return out
 
 
