@@ -25,8 +25,14 @@ _OPENER = re.compile(
     r"^(?:[IVXLC]{1,6}\s*[.\-–)]|\d{1,2}(?:\.\d{1,2})*\.?\s|[a-zđ]\)\s|[-+•*]\s|"
     r"(?:PHẦN|Phần|CHƯƠNG|Chương|MỤC|Mục|Điều|ĐIỀU|PHỤ LỤC|Phụ lục)\b)"
 )
-_BROKEN_NUMBER_END = re.compile(r"(?:\d|[A-ZĐ]{1,10})[-/]$")
-_UPPER_START = re.compile(r"^[\"“'(]?[A-ZÀ-ỸĐ]", re.U)
+# --- hard-wrap repair (repair_wrapped and its helpers)
+_STRONG_END = re.compile(r"(?:[.!?…]|\./\.)\s*[\"”’')\]]?$")
+_WEAK_END = re.compile(r"[:;]\s*[\"”’')\]]?$")
+# signer block: TM. (on behalf of), KT. (signing for), TL., TUQ., Q. (acting) before the role
+_SIGNER = re.compile(r"^(?:(?:TM|KT|TL|TUQ|Q)\s?\.|T/M|K/T)\s*\w")
+_LOWER_ITEM = re.compile(r"^[a-zđ]\)\s")
+_NUMBERISH = re.compile(r"[\w&.()/-]+")
+SHORT_LINE = 0.7  # a line shorter than this share of a full line ends its paragraph
 
 
 def clean_chars(s: str) -> str:
@@ -53,39 +59,159 @@ def _is_upper_line(s: str) -> bool:
     return len(letters) >= 4 and all(c.isupper() for c in letters)
 
 
-def _starts_paragraph(prev: str, indented: bool, cur: str) -> bool:
-    """Whether a hard-wrapped line begins a new paragraph rather than continuing one."""
-    if _SENTENCE_END.search(prev) and (_UPPER_START.match(cur) or _OPENER.match(cur)):
+def _first_letter(s: str) -> str:
+    """The first character after opening quotes and brackets."""
+    for c in s[:8]:
+        if c not in "\"“‘'([«":
+            return c
+    return ""
+
+
+def _starts_upper(s: str) -> bool:
+    return _first_letter(s).isupper()
+
+
+def _starts_lower(s: str) -> bool:
+    return _first_letter(s).islower()
+
+
+def _starts_paragraph(prev: str, indented: bool, cur: str, *, short: bool = False,
+                      bold_change: bool = False, numbered_head: bool = False,
+                      indents_reliable: bool = False) -> bool:
+    """Whether a hard-wrapped line begins a new paragraph rather than continuing `prev`.
+
+    Signals, strongest first: a change between bold and regular type; the signer block
+    (TM./KT./TL. lines, each on its own line); the switch between an upper-case heading and
+    ordinary text; a line opening in lower case continues; otherwise a new paragraph needs the
+    previous line to have ended (a sentence end, ':' or ';', or a short line that stops before
+    the margin) and this one to look like a start (indent, heading or list marker, capital).
+    `numbered_head`: `prev` is a paragraph's only line so far and opens with a number ("4. Đề
+    nghị MTTQ ..."): an indented capitalised line after it is the body under that heading.
+    `indents_reliable`: the document indents its paragraphs' first lines (a typeset PDF), so a
+    sentence that happens to end at a full line's end, followed by an unindented line, goes on.
+    """
+    if bold_change:
         return True
-    if _is_upper_line(prev) and not _is_upper_line(cur):
+    prev_upper, cur_upper = _is_upper_line(prev), _is_upper_line(cur)
+    if cur_upper and _SIGNER.match(cur):
         return True
-    if _is_upper_line(cur) and not _is_upper_line(prev):
+    if prev_upper and cur_upper and _SIGNER.match(prev):
+        return True  # "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH": the role under the signing mode
+    strong = bool(_STRONG_END.search(prev))
+    ended = strong or bool(_WEAK_END.search(prev))
+    opener = bool(_OPENER.match(cur))
+    if prev_upper and not cur_upper:
+        return not _starts_lower(cur)
+    if cur_upper and prev_upper:
+        return opener or strong  # a heading in capitals may run over several lines
+    if cur_upper:
+        # an upper-case heading after text; "GDPT 2018." wrapped from a sentence continues it
+        return opener or ended or short
+    if _starts_lower(cur):
+        return bool(_LOWER_ITEM.match(cur)) and (ended or short)
+    if indented and (opener or _starts_upper(cur)):
+        return ended or short or numbered_head
+    if opener:
+        # "5 điều ...", "03. Chỉ đạo ...", "- Hội nhập" wrapped from a full line continue
+        return ended or short
+    if _starts_upper(cur):
+        return short or (strong and not indents_reliable)
+    return False
+
+
+def _broken_number(prev: str, cur: str) -> bool:
+    """A number or compound split after '-' or '/' at the line end ("2236/QĐ-" | "BGDĐT",
+    "04/11/" | "2013", "xã/" | "phường"), or before them ("2236/QĐ" | "-BGDĐT")."""
+    tail = prev[-80:]  # the last token is all that matters; paragraphs may be long
+    tok = tail.rsplit(None, 1)[-1] if tail.strip() else ""
+    if len(tok) > 1 and tok[-1] in "-/" and tok[-2].isalnum() and _NUMBERISH.fullmatch(tok):
         return True
-    if indented and (_UPPER_START.match(cur) or _OPENER.match(cur)) and not cur[:1].isdigit():
-        return True
-    if indented and _OPENER.match(cur) and re.match(r"^\d{1,2}(?:\.\d{1,2})*\.\s+[A-ZÀ-ỸĐ]", cur):
-        return True
+    if cur[:1] in ("-", "/") and cur[1:2].isalnum() and tok[-1:].isalnum():
+        return any(c.isdigit() for c in tok)
     return False
 
 
 def _join(prev: str, cur: str) -> str:
-    if _BROKEN_NUMBER_END.search(prev):
+    """Two wrapped pieces of one paragraph: one space, or none inside a broken number."""
+    if _broken_number(prev, cur):
         return prev + cur
     return prev + " " + cur
 
 
+def _line_width(blocks: list[Block]) -> int:
+    """Characters in a full line: the 90th percentile of the paragraph lines' lengths."""
+    lengths = sorted(len(b.text.strip()) for b in blocks if b.kind == "para" and b.text.strip())
+    if not lengths:
+        return 0
+    return lengths[min(len(lengths) - 1, (len(lengths) * 9) // 10)]
+
+
+def _indents_reliable(blocks: list[Block]) -> bool:
+    """Whether the document marks paragraph starts by indenting: most lines that follow an ended
+    line (sentence end, ':' or ';') and open like a paragraph are indented. True of typeset PDFs
+    (about 70 % here, the rest being sentences that end at a line's end); text dumps with stray
+    leading spaces such as corpus 001 stay near 30 %."""
+    starts = indented = 0
+    prev = ""
+    for b in blocks:
+        text = b.text.strip()
+        if b.kind == "para" and prev and (_STRONG_END.search(prev) or _WEAK_END.search(prev)) \
+                and (_starts_upper(text) or _OPENER.match(text)):
+            starts += 1
+            indented += b.indent
+        prev = text if b.kind == "para" else ""
+    return starts >= 5 and indented >= 0.6 * starts
+
+
 def repair_wrapped(blocks: list[Block]) -> list[Block]:
-    """Join hard-wrapped lines (PDF text) back into paragraphs."""
+    """Join hard-wrapped lines (PDF text) back into paragraphs.
+
+    Each line is judged against the last physical line of the paragraph it may continue. A
+    footnote line without a marker continues the last footnote (also over a page break), and a
+    paragraph cut by a page break goes on after the footnotes printed at the bottom of the page. Pieces are
+    collected in lists and joined once, so a huge paragraph costs linear time.
+    """
+    width = _line_width(blocks)
+    reliable = _indents_reliable(blocks)
     out: list[Block] = []
+    pieces: list[list[str]] = []   # per block of `out`: its text in pieces
+    last_line: list[str] = []      # per block of `out`: its last physical line
+    open_para: int | None = None   # index in `out` of the paragraph a next line may continue
+    open_note: int | None = None   # index of the last footnote (it may go on over a page break)
+
+    def append_to(i: int, cur: str) -> None:
+        pieces[i].append(cur if _broken_number(last_line[i], cur) else " " + cur)
+        last_line[i] = cur
+
     for b in blocks:
         cur = b.text.strip()
         if not cur:
             continue
-        if (out and b.kind == "para" and out[-1].kind == "para"
-                and not _starts_paragraph(out[-1].text, b.indent, cur)):
-            out[-1].text = _join(out[-1].text, cur)
+        if b.kind == "footnote" and b.marker is None and open_note is not None:
+            append_to(open_note, cur)
             continue
+        if b.kind == "para" and open_para is not None:
+            prev = out[open_para]
+            tail = last_line[open_para]
+            short = bool(width) and len(tail) < SHORT_LINE * width
+            head = (len(pieces[open_para]) == 1 and bool(_OPENER.match(tail))
+                    and len(tail) < 0.9 * width)
+            if not _starts_paragraph(tail, b.indent, cur, short=short, numbered_head=head,
+                                     bold_change=prev.bold != b.bold,
+                                     indents_reliable=reliable):
+                append_to(open_para, cur)
+                continue
         out.append(Block(cur, b.kind, b.bold, b.heading, b.marker, dict(b.locator)))
+        pieces.append([cur])
+        last_line.append(cur)
+        if b.kind == "para":
+            open_para = len(out) - 1
+        elif b.kind == "footnote":
+            open_note = len(out) - 1
+        else:
+            open_para = None  # a table row or heading closes the paragraph before it
+    for block, parts in zip(out, pieces):
+        block.text = "".join(parts)
     return out
 
 

@@ -1,0 +1,367 @@
+"""PDF → one block per printed line, with the hints paragraph repair needs.
+
+pdfplumber gives characters with positions and fonts; lines are rebuilt from them (so a raised
+footnote number stays on its line and becomes ¹), and each line keeps {"page", "line"} as its
+locator. `indent` marks a first-line indent (x0 right of the page's usual left margin), `bold`
+a line set entirely in a bold face. Two runs of text far apart on one line (the official header,
+the "Nơi nhận" / signer block) become a table row with tab-separated cells, as in DOCX. Page
+numbers and running headers are dropped; footnotes at the page bottom (smaller type, opening with
+a raised number) become footnote blocks. `meta["hard_wrapped"]` tells `normalise` to join the
+lines back into paragraphs.
+"""
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..model import Block, DocumentError, RawDocument
+from .text import SUPERSCRIPT
+
+_BOLD_FONT = re.compile(r"bold|black|heavy|demi", re.I)
+_PAGE_NUMBER = re.compile(r"^[-–—(\s]*(?:trang|page)?\s*\d{1,4}(?:\s*/\s*\d{1,4})?[-–—)\s]*$", re.I)
+_DIGITS = re.compile(r"^\d{1,3}$")
+_CID = re.compile(r"\(cid:\d+\)")
+
+WORD_GAP = 0.22      # × font size: a gap wider than this between glyphs separates words
+COLUMN_GAP = 1.5     # × font size: a wider gap with nothing typed in it separates columns
+TYPED_GAP = 5.0      # × font size: even typed spaces this wide separate columns
+INDENT_MIN = 0.5     # × body size right of the left margin counts as an indent
+SMALL_TYPE = 0.88    # × body size: footnote type is smaller than this
+SUP_SIZE = 0.8       # × line size: a superscript is smaller than this ...
+SUP_RAISE = 0.12     # × line size: ... and sits at least this much above the baseline
+
+
+@dataclass
+class _Word:
+    text: str
+    x0: float
+    x1: float
+    size: float
+    bold: bool
+    sup: bool = False
+    spaced_before: bool = False  # a typed space glyph lies between this word and the one before
+
+
+@dataclass
+class _Line:
+    top: float
+    bottom: float
+    chars: list = field(default_factory=list)
+    words: list = field(default_factory=list)
+    size: float = 0.0
+    segments: list = field(default_factory=list)  # texts of the runs separated by column gaps
+    bold: bool = False
+    number: int = 0
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def text(self) -> str:
+        return "\t".join(self.segments)
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def _open(path: str, data: bytes):
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    try:
+        return pdfplumber.open(io.BytesIO(data))
+    except Exception as e:  # pdfplumber wraps every pdfminer failure in PdfminerException
+        cause = e.args[0] if e.args and isinstance(e.args[0], Exception) else e
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise DocumentError(path, "encrypted PDF (password protected)") from None
+        raise DocumentError(path, f"damaged PDF: {_short(cause)}") from None
+
+
+def _short(e: BaseException) -> str:
+    msg = str(e).strip() or type(e).__name__
+    if type(e).__name__ not in msg:
+        msg = f"{type(e).__name__}: {msg}"
+    return msg[:100]
+
+
+# --------------------------------------------------------------------------- lines
+
+
+def _is_bold(ch: dict) -> bool:
+    return bool(_BOLD_FONT.search(ch.get("fontname") or "")) or ch.get("_fake_bold", False)
+
+
+def _dedupe(chars: list[dict]) -> list[dict]:
+    """Glyphs printed twice at (almost) the same place are one; a slight offset is fake bold."""
+    out: list[dict] = []
+    for ch in chars:
+        prev = out[-1] if out else None
+        if (prev is not None and prev["text"] == ch["text"] and abs(prev["top"] - ch["top"]) < 0.5
+                and abs(prev["x0"] - ch["x0"]) < 0.3 * max(ch["x1"] - ch["x0"], 0.1)):
+            if prev["x0"] != ch["x0"]:
+                prev["_fake_bold"] = True
+            continue
+        out.append(ch)
+    return out
+
+
+def _overlap(top: float, bottom: float, ln: _Line) -> float:
+    """Vertical overlap as a share of the smaller of the two bands."""
+    inter = min(ln.bottom, bottom) - max(ln.top, top)
+    return inter / max(min(bottom - top, ln.bottom - ln.top), 0.1)
+
+
+def _cluster(chars: list[dict]) -> list[_Line]:
+    """Characters → lines by vertical overlap, so a raised footnote number joins its line.
+
+    Glyphs are swept top-down; a glyph joins the open line its band overlaps most (at least
+    half of the smaller band). Spaces are placed afterwards: a space set in a superscript's size
+    but not raised would otherwise open a line of its own between the two. Lines whose bands still
+    overlap that much (a superscript seen before its line) are merged at the end."""
+    ink = sorted((c for c in chars if not c["text"].isspace()), key=lambda c: (c["bottom"], c["x0"]))
+    open_lines: list[_Line] = []
+    done: list[_Line] = []
+    for ch in ink:
+        keep = []
+        for ln in open_lines:
+            (keep if ln.bottom > ch["top"] else done).append(ln)
+        open_lines = keep
+        best = max(open_lines, key=lambda ln: (_overlap(ch["top"], ch["bottom"], ln),
+                                               ln.bottom - ln.top), default=None)
+        if best is not None and _overlap(ch["top"], ch["bottom"], best) >= 0.5:
+            best.chars.append(ch)
+            if ch["bottom"] - ch["top"] > best.bottom - best.top:  # band of the largest glyph
+                best.top, best.bottom = ch["top"], ch["bottom"]
+        else:
+            open_lines.append(_Line(ch["top"], ch["bottom"], [ch]))
+    done.extend(open_lines)
+    lines: list[_Line] = []
+    for ln in sorted(done, key=lambda x: (x.top, x.bottom)):
+        prev = lines[-1] if lines else None
+        if prev is not None and _overlap(ln.top, ln.bottom, prev) >= 0.5:
+            prev.chars.extend(ln.chars)
+            if ln.bottom - ln.top > prev.bottom - prev.top:
+                prev.top, prev.bottom = ln.top, ln.bottom
+        else:
+            lines.append(ln)
+    if lines:
+        for ch in chars:
+            if ch["text"].isspace():
+                best = max(lines, key=lambda ln: _overlap(ch["top"], ch["bottom"], ln))
+                if _overlap(ch["top"], ch["bottom"], best) > 0:
+                    best.chars.append(ch)
+    return lines
+
+
+def _build_words(line: _Line) -> None:
+    chars = _dedupe(sorted(line.chars, key=lambda c: (c["x0"], c["top"])))
+    sizes = Counter(round(c["size"], 1) for c in chars if not c["text"].isspace())
+    line.size = sizes.most_common(1)[0][0] if sizes else 0.0
+    base = Counter(round(c["bottom"], 1) for c in chars
+                   if not c["text"].isspace() and round(c["size"], 1) == line.size)
+    baseline = base.most_common(1)[0][0] if base else line.bottom
+    words: list[_Word] = []
+    cur: list[dict] = []
+    spaced = False
+    pending_space = False
+
+    def flush():
+        nonlocal cur, spaced
+        if not cur:
+            return
+        text = "".join(c["text"] for c in cur)
+        size = max(c["size"] for c in cur)
+        raised = baseline - max(c["bottom"] for c in cur) > SUP_RAISE * line.size
+        sup = bool(_DIGITS.match(text)) and size < SUP_SIZE * line.size and raised
+        words.append(_Word(text, cur[0]["x0"], cur[-1]["x1"], size,
+                           all(_is_bold(c) for c in cur), sup, spaced))
+        cur, spaced = [], False
+
+    for ch in chars:
+        if ch["text"].isspace() or not ch["text"]:
+            flush()
+            pending_space = True
+            continue
+        if cur:
+            gap = ch["x0"] - cur[-1]["x1"]
+            small = ch["size"] < SUP_SIZE * line.size
+            if gap > WORD_GAP * ch["size"] or small != (cur[-1]["size"] < SUP_SIZE * line.size):
+                flush()
+        if not cur:
+            spaced = pending_space
+            pending_space = False
+        cur.append(ch)
+    flush()
+    line.words = words
+
+
+def _segments(line: _Line) -> None:
+    """Join words into text; split into cells where a column gap opens."""
+    segs: list[list[str]] = [[]]
+    prev: Optional[_Word] = None
+    for w in line.words:
+        if prev is not None:
+            gap = w.x0 - prev.x1
+            size = max(line.size, 1.0)
+            if gap > COLUMN_GAP * size and (not w.spaced_before or gap > TYPED_GAP * size):
+                segs.append([])
+            elif w.sup and gap < 0.5 * size and segs[-1]:
+                segs[-1][-1] += w.text.translate(SUPERSCRIPT)
+                prev = w
+                continue
+        segs[-1].append(w.text.translate(SUPERSCRIPT) if w.sup else w.text)
+        prev = w
+    line.segments = [" ".join(s) for s in segs if s]
+    body_words = [w for w in line.words if not w.sup and any(ch.isalnum() for ch in w.text)]
+    line.bold = bool(body_words) and all(w.bold for w in body_words)
+
+
+def _page_lines(page) -> list[_Line]:
+    chars = [c for c in page.chars if c.get("upright", True) and c.get("text")]
+    lines = _cluster(chars)
+    out = []
+    for ln in lines:
+        _build_words(ln)
+        if ln.words:
+            _segments(ln)
+            if ln.segments:
+                out.append(ln)
+    for i, ln in enumerate(out, start=1):
+        ln.number = i
+    return out
+
+
+# --------------------------------------------------------------------------- page furniture
+
+
+def _furniture(pages: list[list[_Line]]) -> set[tuple[int, int]]:
+    """(page, line) of page numbers and running headers/footers: the first or last line of a
+    page that is only a number, or that repeats (digits aside) on most pages."""
+    drop: set[tuple[int, int]] = set()
+    edges: Counter = Counter()
+    for lines in pages:
+        for ln in {id(x): x for x in (lines[:1] + lines[-1:])}.values():
+            edges[re.sub(r"\d+", "#", ln.text.strip().lower())] += 1
+    for p, lines in enumerate(pages, start=1):
+        for ln in {id(x): x for x in (lines[:1] + lines[-1:])}.values():
+            key = re.sub(r"\d+", "#", ln.text.strip().lower())
+            repeated = len(pages) >= 2 and edges[key] >= max(2, (len(pages) + 1) // 2)
+            if _PAGE_NUMBER.match(ln.text) or repeated:
+                drop.add((p, ln.number))
+    return drop
+
+
+def _has_rule_above(page, top: float, body_size: float) -> bool:
+    """A short horizontal rule just above `top`: Word's footnote separator."""
+    for e in getattr(page, "edges", []) or []:
+        if e.get("orientation") == "h" and 0 < top - e["top"] < 3 * body_size:
+            return True
+    return False
+
+
+def _footnote_zone(lines: list[_Line], body_size: float, page) -> int:
+    """Index of the first footnote line at the page bottom, or len(lines) when there is none."""
+    start = len(lines)
+    while start > 0 and lines[start - 1].size < SMALL_TYPE * body_size:
+        start -= 1
+    if start == len(lines):
+        return start
+    first = lines[start].words[0]
+    opens_with_marker = first.sup or (
+        _DIGITS.match(first.text) and _has_rule_above(page, lines[start].top, body_size))
+    return start if opens_with_marker else len(lines)
+
+
+# --------------------------------------------------------------------------- reader
+
+
+def read_pdf(path: str, data: bytes | None = None) -> RawDocument:
+    """Lines of a text PDF as blocks (see the module docstring); clear errors for encrypted,
+    damaged, empty and image-only files."""
+    path = str(path)
+    if data is None:
+        with open(path, "rb") as f:
+            data = f.read()
+    pdf = _open(path, data)
+    try:
+        try:
+            pages = pdf.pages
+            if not pages:
+                raise DocumentError(path, "empty PDF (no pages)")
+            page_lines = [_page_lines(p) for p in pages]
+        except DocumentError:
+            raise
+        except Exception as e:  # a broken content stream can fail anywhere inside pdfminer
+            raise DocumentError(path, f"damaged PDF: {_short(e)}") from None
+        all_chars = [c for p in page_lines for ln in p for c in ln.chars
+                     if not c["text"].isspace()]
+        if not all_chars:
+            raise DocumentError(path, "no text layer: needs OCR (scanned/image-only PDF)")
+        cid = sum(1 for c in all_chars if _CID.fullmatch(c["text"]))
+        if cid > len(all_chars) / 2:
+            raise DocumentError(path, "no usable text layer: fonts without a Unicode map "
+                                      "(needs OCR)")
+        blocks = _blocks(pages, page_lines)
+    finally:
+        pdf.close()
+    meta = {"hard_wrapped": True, "pages": len(page_lines)}
+    empty = [i for i, p in enumerate(page_lines, start=1) if not p]
+    if empty:
+        meta["pages_without_text"] = empty
+    return RawDocument(path=path, format="pdf", blocks=blocks, meta=meta)
+
+
+def _blocks(pages, page_lines: list[list[_Line]]) -> list[Block]:
+    sizes: Counter = Counter()
+    for lines in page_lines:
+        for ln in lines:
+            sizes[round(ln.size * 2) / 2] += sum(len(w.text) for w in ln.words)
+    body_size = sizes.most_common(1)[0][0] if sizes else 12.0
+    drop = _furniture(page_lines)
+
+    margins: Counter = Counter()
+    for lines in page_lines:
+        for ln in lines:
+            if len(ln.segments) == 1 and ln.size >= SMALL_TYPE * body_size:
+                margins[round(ln.x0)] += 1
+    doc_margin = min((x for x, n in margins.items() if n >= margins.most_common(1)[0][1] / 3),
+                     default=0) if margins else 0
+
+    blocks: list[Block] = []
+    for p, (page, lines) in enumerate(zip(pages, page_lines), start=1):
+        lines = [ln for ln in lines if (p, ln.number) not in drop]
+        if not lines:
+            continue
+        page_margins = Counter(round(ln.x0) for ln in lines
+                               if len(ln.segments) == 1 and ln.size >= SMALL_TYPE * body_size)
+        margin = doc_margin
+        if page_margins and sum(page_margins.values()) >= 5:
+            common = page_margins.most_common(1)[0][1]
+            margin = min(x for x, n in page_margins.items() if n >= common / 3)
+        notes_from = _footnote_zone(lines, body_size, page)
+        for i, ln in enumerate(lines):
+            loc = {"page": p, "line": ln.number}
+            if i >= notes_from:
+                first = ln.words[0]
+                if first.sup or (i == notes_from and _DIGITS.match(first.text)):
+                    rest = _rest_after_marker(ln)
+                    blocks.append(Block(rest, kind="footnote", marker=first.text, locator=loc))
+                else:
+                    blocks.append(Block(ln.text, kind="footnote", marker=None, locator=loc))
+                continue
+            if len(ln.segments) > 1:
+                blocks.append(Block(ln.text, kind="table_row", bold=ln.bold, locator=loc))
+                continue
+            indent = ln.x0 > margin + max(INDENT_MIN * body_size, 4.0)
+            blocks.append(Block(ln.text, kind="para", bold=ln.bold, indent=indent, locator=loc))
+    return blocks
+
+
+def _rest_after_marker(ln: _Line) -> str:
+    """A footnote line's text without its leading marker."""
+    words = ln.words[1:]
+    return " ".join(w.text.translate(SUPERSCRIPT) if w.sup else w.text for w in words)
