@@ -183,7 +183,6 @@ def make_docx(content: dict) -> bytes:
     cell_para(header.cell(1, 0), content["number"], "", first=True)
     cell_para(header.cell(1, 1), content["place_date"], "", first=True, italic=True)
 
-    body_paras = []
     for item in content["paras"]:
         if item["kind"] == "heading":
             p = doc.add_paragraph(style="Heading 1")
@@ -204,7 +203,6 @@ def make_docx(content: dict) -> bytes:
                 run = p.add_run(text)
                 if "b" in style:
                     run.bold = True
-        body_paras.append(p)
 
     sign = doc.add_table(rows=1, cols=2)
     left, right = sign.cell(0, 0), sign.cell(0, 1)
@@ -226,7 +224,21 @@ def make_docx(content: dict) -> bytes:
     doc.part.relate_to(part, RT.FOOTNOTES)
     buf = io.BytesIO()
     doc.save(buf)
-    return buf.getvalue()
+    return _stable_zip(buf.getvalue())
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The same zip with fixed timestamps, so re-running the script changes nothing."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2025, 1, 10, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
 
 
 # --------------------------------------------------------------------------- PDF
@@ -484,9 +496,16 @@ def make_small_pdf(text: str, encrypt_with: str | None = None) -> bytes:
     data = buf.getvalue()
     if encrypt_with is None:
         return data
+    import hashlib
+
     from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, ByteStringObject
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    # pypdf draws a random file ID (the RC4 key depends on it); a fixed one keeps re-runs identical
+    fid = ByteStringObject(hashlib.md5(data).digest())
+    writer._ID = ArrayObject((fid, fid))
+    writer.generate_file_identifiers = lambda: None
     # RC4-128: pdfminer opens it without optional crypto libraries, so the reader can tell
     # "needs a password" from "damaged"
     writer.encrypt(user_password=encrypt_with, owner_password=encrypt_with + "-owner",

@@ -13,9 +13,18 @@ from pathlib import Path
 from ..model import DocumentError, RawDocument
 
 MB = 1024 * 1024
+
+
+def _env_mb(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default)) * MB
+    except ValueError:
+        return default * MB
+
+
 # A plan or directive is rarely above a few MB; the caps are far above that and only stop runaways.
-MAX_FILE_BYTES = int(os.environ.get("DIRECTIVES_MAX_FILE_MB", "200")) * MB
-MAX_UNZIPPED_BYTES = int(os.environ.get("DIRECTIVES_MAX_UNZIPPED_MB", "200")) * MB
+MAX_FILE_BYTES = _env_mb("DIRECTIVES_MAX_FILE_MB", 200)
+MAX_UNZIPPED_BYTES = _env_mb("DIRECTIVES_MAX_UNZIPPED_MB", 200)
 MAX_ZIP_ENTRIES = 10_000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 files and encrypted Office files
 

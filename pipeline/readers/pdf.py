@@ -21,7 +21,8 @@ from ..model import Block, DocumentError, RawDocument
 from .text import SUPERSCRIPT
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|demi", re.I)
-_PAGE_NUMBER = re.compile(r"^[-–—(\s]*(?:trang|page)?\s*\d{1,4}(?:\s*/\s*\d{1,4})?[-–—)\s]*$", re.I)
+_PAGE_NUMBER = re.compile(r"^[-–—(]*\s*(?:(?:trang|page)\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?\s*[-–—)]*$",
+                          re.I)
 _DIGITS = re.compile(r"^\d{1,3}$")
 _CID = re.compile(r"\(cid:\d+\)")
 
