@@ -299,6 +299,33 @@ def test_docx_hyperlinks_kept_deleted_text_dropped(tmp_path):
     assert _read_built(tmp_path, build).blocks[0].text == "Xem Cổng thông tin tỉnh"
 
 
+def test_docx_endnotes_numbered_after_footnotes(tmp_path):
+    """Word numbers footnotes and endnotes apart; markers here stay unique in one text."""
+    from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    def note_part(d, kind, nid, text):
+        xml = (f'<w:{kind}s xmlns:w="{W_NS}"><w:{kind} w:id="{nid}"><w:p><w:r><w:{kind}Ref/>'
+               f'</w:r><w:r><w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:{kind}></w:{kind}s>')
+        ct = CT.WML_FOOTNOTES if kind == "footnote" else CT.WML_ENDNOTES
+        rt = RT.FOOTNOTES if kind == "footnote" else RT.ENDNOTES
+        d.part.relate_to(Part(PackURI(f"/word/{kind}s.xml"), ct, xml.encode(), d.part.package), rt)
+
+    def build(d):
+        p = d.add_paragraph("Căn cứ Luật Giáo dục")
+        for kind, nid in (("endnote", 3), ("footnote", 7)):
+            p._p.append(parse_xml(f'<w:r xmlns:w="{W_NS}"><w:{kind}Reference w:id="{nid}"/></w:r>'))
+        note_part(d, "endnote", 3, "Luật số 43/2019/QH14.")
+        note_part(d, "footnote", 7, "Sửa đổi năm 2022.")
+    doc = _read_built(tmp_path, build)
+    assert doc.blocks[0].text == "Căn cứ Luật Giáo dục²¹"
+    assert [(b.marker, b.locator, b.text) for b in doc.blocks[1:]] == [
+        ("1", {"footnote": 1}, "Sửa đổi năm 2022."),
+        ("2", {"endnote": 1}, "Luật số 43/2019/QH14."),
+    ]
+
+
 def test_docx_without_text(tmp_path):
     with pytest.raises(DocumentError, match="empty document"):
         _read_built(tmp_path, lambda d: d.add_paragraph("   "))

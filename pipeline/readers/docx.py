@@ -33,13 +33,13 @@ class _Ctx:
     def __init__(self, doc):
         self.doc = doc
         self.note_numbers: dict[tuple[str, str], int] = {}
+        self.footnote_count = 0
         self.W = {name: _qn(f"w:{name}") for name in (
-            "p", "r", "t", "tab", "br", "cr", "noBreakHyphen", "softHyphen", "tbl", "tr", "tc",
-            "sdt", "sdtContent", "footnoteReference", "endnoteReference", "footnoteRef",
-            "endnoteRef", "del", "moveFrom", "txbxContent", "drawing", "pict", "object",
-            "instrText", "delText", "rPr", "b", "vertAlign", "pPr", "pStyle", "numPr", "numId",
-            "ilvl", "outlineLvl", "footnote", "endnote", "id", "type", "val", "customXml",
-            "smartTag", "hyperlink", "fldSimple", "ins", "moveTo", "rStyle", "bdo", "dir")}
+            "p", "r", "t", "tab", "br", "cr", "noBreakHyphen", "tbl", "tr", "tc", "sdt",
+            "sdtContent", "footnoteReference", "endnoteReference", "del", "moveFrom",
+            "txbxContent", "drawing", "pict", "object", "rPr", "b", "pPr", "pStyle", "numPr",
+            "numId", "ilvl", "outlineLvl", "footnote", "endnote", "id", "type", "val",
+            "customXml", "rStyle")}
         # the fallback copy of mc:AlternateContent repeats what the choice shows
         self.MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
         self._style_cache: dict[str, tuple[Optional[bool], Optional[int]]] = {}
@@ -67,7 +67,7 @@ class _Ctx:
         except (KeyError, ValueError, AttributeError):
             style = None
         seen = 0
-        while style is not None and seen < 20:  # basedOn chains are short; cycles are not ours to loop on
+        while style is not None and seen < 20:  # basedOn chains are short; a cycle must not hang
             seen += 1
             if bold is None and style.font.bold is not None:
                 bold = bool(style.font.bold)
@@ -123,7 +123,7 @@ def _run_pieces(r, ctx: _Ctx, para_bold: Optional[bool]) -> Iterator[tuple[str, 
         if tag == W["t"]:
             if child.text:
                 yield child.text, bold
-        elif tag in (W["tab"],):
+        elif tag == W["tab"]:
             yield "\t", bold
         elif tag in (W["br"], W["cr"]):
             yield " ", bold
@@ -303,8 +303,9 @@ def _notes(doc, ctx: _Ctx, suffix: str, kind: str) -> list[Block]:
                 texts.append(text.strip())
         body = " ".join(texts)
         if body:
-            where = "footnote" if kind == "f" else "endnote"
-            found.append((n, Block(body, kind="footnote", marker=str(n), locator={where: n})))
+            # the locator counts footnotes and endnotes apart, as Word shows them
+            loc = {"footnote": n} if kind == "f" else {"endnote": n - ctx.footnote_count}
+            found.append((n, Block(body, kind="footnote", marker=str(n), locator=loc)))
     return [b for _, b in sorted(found, key=lambda x: x[0])]
 
 
@@ -323,6 +324,7 @@ def _number_notes(body, ctx: _Ctx) -> None:
         for nid in order[kind]:
             n += 1
             ctx.note_numbers[(kind, nid)] = n
+    ctx.footnote_count = len(order["f"])
 
 
 def _open(path: str, data: bytes):

@@ -256,15 +256,16 @@ def _furniture(pages: list[list[_Line]]) -> set[tuple[int, int]]:
     return drop
 
 
-def _has_rule_above(page, top: float, body_size: float) -> bool:
-    """A short horizontal rule just above `top`: Word's footnote separator."""
-    for e in getattr(page, "edges", []) or []:
-        if e.get("orientation") == "h" and 0 < top - e["top"] < 3 * body_size:
-            return True
-    return False
+def _rules(page) -> list[float]:
+    """Tops of the horizontal rules on a page (Word draws the footnote separator as one)."""
+    return [e["top"] for e in (page.edges or []) if e.get("orientation") == "h"]
 
 
-def _footnote_zone(lines: list[_Line], body_size: float, page) -> int:
+def _has_rule_above(rules: list[float], top: float, body_size: float) -> bool:
+    return any(0 < top - r < 3 * body_size for r in rules)
+
+
+def _footnote_zone(lines: list[_Line], body_size: float, rules: list[float]) -> int:
     """Index of the first footnote line at the page bottom, or len(lines) when there is none."""
     start = len(lines)
     while start > 0 and lines[start - 1].size < SMALL_TYPE * body_size:
@@ -273,7 +274,7 @@ def _footnote_zone(lines: list[_Line], body_size: float, page) -> int:
         return start
     first = lines[start].words[0]
     opens_with_marker = first.sup or (
-        _DIGITS.match(first.text) and _has_rule_above(page, lines[start].top, body_size))
+        _DIGITS.match(first.text) and _has_rule_above(rules, lines[start].top, body_size))
     return start if opens_with_marker else len(lines)
 
 
@@ -293,7 +294,11 @@ def read_pdf(path: str, data: bytes | None = None) -> RawDocument:
             pages = pdf.pages
             if not pages:
                 raise DocumentError(path, "empty PDF (no pages)")
-            page_lines = [_page_lines(p) for p in pages]
+            page_lines, page_rules = [], []
+            for page in pages:
+                page_lines.append(_page_lines(page))
+                page_rules.append(_rules(page))
+                page.close()  # drop pdfplumber's per-page caches: long documents stay small
         except DocumentError:
             raise
         except Exception as e:  # a broken content stream can fail anywhere inside pdfminer
@@ -306,7 +311,7 @@ def read_pdf(path: str, data: bytes | None = None) -> RawDocument:
         if cid > len(all_chars) / 2:
             raise DocumentError(path, "no usable text layer: fonts without a Unicode map "
                                       "(needs OCR)")
-        blocks = _blocks(pages, page_lines)
+        blocks = _blocks(page_rules, page_lines)
     finally:
         pdf.close()
     meta = {"hard_wrapped": True, "pages": len(page_lines)}
@@ -316,7 +321,7 @@ def read_pdf(path: str, data: bytes | None = None) -> RawDocument:
     return RawDocument(path=path, format="pdf", blocks=blocks, meta=meta)
 
 
-def _blocks(pages, page_lines: list[list[_Line]]) -> list[Block]:
+def _blocks(page_rules: list[list[float]], page_lines: list[list[_Line]]) -> list[Block]:
     sizes: Counter = Counter()
     for lines in page_lines:
         for ln in lines:
@@ -333,7 +338,7 @@ def _blocks(pages, page_lines: list[list[_Line]]) -> list[Block]:
                      default=0) if margins else 0
 
     blocks: list[Block] = []
-    for p, (page, lines) in enumerate(zip(pages, page_lines), start=1):
+    for p, (rules, lines) in enumerate(zip(page_rules, page_lines), start=1):
         lines = [ln for ln in lines if (p, ln.number) not in drop]
         if not lines:
             continue
@@ -343,7 +348,7 @@ def _blocks(pages, page_lines: list[list[_Line]]) -> list[Block]:
         if page_margins and sum(page_margins.values()) >= 5:
             common = page_margins.most_common(1)[0][1]
             margin = min(x for x, n in page_margins.items() if n >= common / 3)
-        notes_from = _footnote_zone(lines, body_size, page)
+        notes_from = _footnote_zone(lines, body_size, rules)
         for i, ln in enumerate(lines):
             loc = {"page": p, "line": ln.number}
             if i >= notes_from:
