@@ -66,9 +66,16 @@ FULL = [
     ("Nghị quyết 88/2014/QH13", "88/2014/QH13", "NQ", "88", 2014, None, "Quốc hội"),
     ("Quyết định số 2270/QĐ-TTg ngày 19\ntháng 11 năm 2025", "2270/QĐ-TTg", "QĐ", "2270", 2025,
      "2025-11-19", "Thủ tướng Chính phủ"),
-    ("Nghị quyết số 05-NQ/ĐH ngày 23/20/2020 Đại hội", "05-NQ/ĐH", "NQ", "05", None, None, None),
+    ("Nghị quyết số 05-NQ/ĐH ngày 23/20/2020 Đại hội đại biểu Đảng bộ tỉnh Lai Châu", "05-NQ/ĐH",
+     "NQ", "05", None, None, "Đại hội đại biểu Đảng bộ tỉnh Lai Châu"),
     ("Căn cứ Luật Tổ chức Quốc hội số 57/2014/QH13;", "57/2014/QH13", "Luật", "57", 2014, None,
      "Quốc hội"),
+    # a state number in Party layout; a number with a letter suffix
+    ("Nghị quyết số 68-NQ/CP và", "68/NQ-CP", "NQ", "68", None, None, "Chính phủ"),
+    ("Kế hoạch số 225A/KH-UBND ngày 20/8/2021", "225A/KH-UBND", "KH", "225A", 2021, "2021-08-20", None),
+    # an issuer right after the date, without 'của'
+    ("Nghị quyết số 05-NQ/ĐH ngày 20/10/2020 Đại hội đại biểu Đảng bộ tỉnh Lai Châu lần thứ XIV",
+     "05-NQ/ĐH", "NQ", "05", 2020, "2020-10-20", "Đại hội đại biểu Đảng bộ tỉnh Lai Châu"),
 ]
 
 
@@ -139,6 +146,11 @@ def test_relative_issuer_completed_from_document_place():
     cs = cites(text, header=h)
     assert cs[0].issuer == "Ủy ban nhân dân thành phố Lai Châu"
     assert cs[2].issuer == "Thành ủy Lai Châu"
+
+
+def test_provincial_department_from_symbol_completed_with_the_province():
+    cs = cites("thành phố Lào Cai, tỉnh Lào Cai. Công văn số 666/SGD&ĐT-GDĐH&GDTX ngày 17/4/2024")
+    assert cs[0].issuer == "Sở Giáo dục và Đào tạo tỉnh Lào Cai"
 
 
 def test_relative_issuer_left_alone_when_place_unknown():

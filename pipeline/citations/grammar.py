@@ -22,7 +22,7 @@ SLASH = r"\s{0,2}/\s{0,2}"
 # The pattern opens with a digit class so the regex engine can skip to digits in C; the left
 # boundary (not inside a longer number or word, except right after 'số') is checked in parse.py.
 NUMBER = re.compile(
-    r"(?P<num>\d\d{0,4})"
+    r"(?P<num>\d\d{0,4}[A-Z]?)"
     r"(?:"
     rf"{SLASH}(?P<nyear>(?:19|20)\d\d)[ \t]{{0,2}}[/\-][ \t]{{0,2}}(?P<nsym>{PART}(?:{SEP}{PART}){{0,6}})"
     rf"|{SLASH}(?P<ssym>{PART}(?:{SEP}{PART}){{0,6}})"
@@ -43,7 +43,7 @@ DATE_WORDS = re.compile(
 )
 ISSUER_HEAD = re.compile(r"[ \t]{0,3},?[ \t]{0,3}(?:của|do)[ \t]{1,3}")
 WORD = re.compile(r"[^\s,;:()\"“”'‘’]{1,40}")
-TERM = re.compile(r"[ \t]{0,3}[(,]?[ \t]{0,3}(?:khóa|khoá)[ \t]{1,3}(?P<term>[IVXLC]{1,7})\b[ \t]{0,2}\)?", re.I)
+TERM = re.compile(r"[ \t]{0,3}[(,]?[ \t]{0,3}(?:khóa|khoá|lần thứ)[ \t]{1,3}(?P<term>[IVXLC]{1,7})\b[ \t]{0,2}\)?", re.I)
 TITLE_ABOUT = re.compile(r"[ \t]{0,3},?[ \t]{0,3}(?:về việc|về|v/v|V/v|V/V)[ \t]{1,3}")
 QUOTE = re.compile(r"[ \t]{0,3},?[ \t]{0,3}[\"“](?P<q>[^\"”\n]{1,500})[\"”]")
 TITLE_END = re.compile(r";|\.(?=\s|$)|\n")
@@ -63,6 +63,9 @@ class Grammar:
     party_issuers: frozenset      # fold(code)
     symbol_case: dict             # fold(part) → canonical part
     symbol_issuers: dict          # code (digits stripped) → body name
+    local_symbol_issuers: dict    # provincial department codes → name ending in 'tỉnh'
+    state_codes: frozenset        # fold(code) of state issuer codes
+    heads_without_cua: tuple
     abbreviations: dict
     canonical: dict
     spelling: dict
@@ -113,6 +116,10 @@ def grammar() -> Grammar:
         party_issuers=frozenset(fold(c) for c in iss["party_issuer_codes"]),
         symbol_case={fold(p): p for p in case_parts},
         symbol_issuers=dict(iss["symbol_issuers"]),
+        local_symbol_issuers={k: v for k, v in iss["local_symbol_issuers"].items()
+                              if not k.startswith("_")},
+        state_codes=frozenset(fold(c) for c in iss["state_issuer_prefixes"]["codes"]),
+        heads_without_cua=tuple(iss["issuer_heads_without_cua"]["heads"]),
         abbreviations=dict(iss["abbreviations"]),
         canonical={k: v for k, v in iss["canonical"].items() if not k.startswith("_")},
         spelling=dict(iss["spelling"]),

@@ -48,9 +48,11 @@ class Found:
 
 
 def canonical_number(num: str) -> str:
-    """Official numbers below 10 carry a leading zero (NĐ 30/2020); extra zeros are typos."""
-    n = int(num)
-    return f"{n:02d}"
+    """Official numbers below 10 carry a leading zero (NĐ 30/2020); extra zeros are typos.
+    A letter suffix (225A) is kept."""
+    suffix = num[-1] if num[-1:].isalpha() else ""
+    n = int(num[:-1] if suffix else num)
+    return f"{n:02d}{suffix}"
 
 
 def _case_part(part: str) -> str:
@@ -84,6 +86,10 @@ def parse_number(m: re.Match) -> dict:
     if m.group("ptype"):
         typ = _type_code(m.group("ptype")) or m.group("ptype")
         issuer = "-".join(_case_part(p) for p in _parts(m.group("pissuer")))
+        if fold(issuer) not in g.party_issuers and fold(re.sub(r"\d+$", "", issuer)) in g.state_codes:
+            # a state number written in Party layout (68-NQ/CP → 68/NQ-CP)
+            return {"key": f"{num}/{typ}-{issuer}", "type": typ, "number": num, "year": None,
+                    "symbol": f"{typ}-{issuer}", "family": "state", "issuer_code": issuer}
         return {"key": f"{num}-{typ}/{issuer}", "type": typ, "number": num, "year": None,
                 "symbol": f"{typ}/{issuer}", "family": "party", "issuer_code": issuer}
     parts = [_case_part(p) for p in _parts(m.group("ssym"))]
@@ -129,14 +135,19 @@ def expand_issuer(raw: str) -> str:
     return g.canonical.get(out, out)
 
 
-def read_issuer(text: str, pos: int) -> tuple[Optional[str], int]:
+def read_issuer(text: str, pos: int, after_date: bool = False) -> tuple[Optional[str], int]:
     """An issuer phrase after 'của'/'do' at `pos`: capitalised words and the fixed lowercase
     parts of body names ('Ủy ban nhân dân tỉnh Lai Châu'); stops at verbs and 'về'."""
     g = grammar()
     m = ISSUER_HEAD.match(text, pos)
-    if not m:
+    if m:
+        p = m.end()
+    elif after_date:
+        p = pos + len(text[pos:pos + 4]) - len(text[pos:pos + 4].lstrip(" ,\t"))
+        if not text.startswith(g.heads_without_cua, p):
+            return None, pos
+    else:
         return None, pos
-    p = m.end()
     words: list[tuple[str, int]] = []
     limit = len(text)
     while len(words) < 14 and p < limit:
@@ -205,7 +216,8 @@ def symbol_issuer(info: dict) -> Optional[str]:
     """The body a symbol names by itself (QĐ-TTg → Thủ tướng Chính phủ); None when generic."""
     code = info.get("issuer_code") or ""
     code = re.sub(r"\d+$", "", code)
-    return grammar().symbol_issuers.get(code)
+    g = grammar()
+    return g.symbol_issuers.get(code) or g.local_symbol_issuers.get(code)
 
 
 def _bad_left_boundary(text: str, i: int) -> bool:
@@ -247,7 +259,7 @@ def find_citations(text: str) -> list[Found]:
             f.date_text = dm.group(0).strip(" ,\t")
             f.date = make_date(dm.group("d"), dm.group("m"), dm.group("y"))
             pos = dm.end()
-        raw, ipos = read_issuer(text, pos)
+        raw, ipos = read_issuer(text, pos, after_date=bool(dm))
         if raw:
             f.issuer_raw = raw
             f.issuer = expand_issuer(raw)
@@ -288,7 +300,7 @@ def find_short_forms(text: str, full: list[Found]) -> list[Found]:
     taken = sorted((f.start, f.end) for f in full)
     starts = [s for s, _ in taken]
     out = []
-    numbers = {int(n) for _, n in unique}
+    numbers = {int(n) for _, n in unique if n.isdigit()}
     for m in BARE_NUMBER.finditer(text):
         if int(m.group(0)) not in numbers:
             continue

@@ -125,6 +125,10 @@ def resolve(text: str, cits: list[Found], own_issuer: Optional[str],
         for c in relative:
             c.issuer = complete_relative(c.issuer, places)
     fill_from_full_mentions(cits)
-    for c in cits:
-        if c.issuer is None and c.issuer_from_symbol:
-            c.issuer = c.issuer_from_symbol
+    symbol_only = [c for c in cits if c.issuer is None and c.issuer_from_symbol]
+    for c in symbol_only:
+        c.issuer = c.issuer_from_symbol
+    if any(_BARE_UNIT.search(c.issuer) for c in symbol_only):
+        places = place_names(text, own_issuer, own_place)
+        for c in symbol_only:
+            c.issuer = complete_relative(c.issuer, places)

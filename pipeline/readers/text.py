@@ -15,7 +15,8 @@ from ..model import Block, DocumentError, RawDocument
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 FROM_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
-_MD_HINT = re.compile(r"^\s{0,3}#{1,6}\s|\*\*|<sup>|^\s*\|.*\|\s*$", re.M)
+# [ \t] not \s: with re.M a \s* could run across blank lines and make the scan quadratic
+_MD_HINT = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]|\*\*|<sup>|^[ \t]*\|[^\n]*\|[ \t]*$", re.M)
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+")
 _SUP = re.compile(r"<sup>\s*([0-9]{1,3})\s*</sup>", re.I)
 _FOOTNOTE_MD = re.compile(r"^\s*<sup>\s*([0-9]{1,3})\s*</sup>\s*")
