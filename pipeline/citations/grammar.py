@@ -80,6 +80,7 @@ class Grammar:
     head_cues: list               # [(relation, cue)] longest first
     head_positions: dict
     chain_fillers: list
+    cue_adverbs: tuple
     strength: list
 
 
@@ -137,6 +138,7 @@ def grammar() -> Grammar:
         head_cues=cues,
         head_positions={k: set(v) for k, v in rel["head_positions"].items() if not k.startswith("_")},
         chain_fillers=sorted(rel["chain_fillers"], key=len, reverse=True),
+        cue_adverbs=tuple(sorted(rel["cue_adverbs"]["words"], key=len, reverse=True)),
         strength=rel["strength"],
     )
 

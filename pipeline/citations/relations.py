@@ -13,12 +13,40 @@ _COORD = re.compile(r"^[\s,]*(?:và|cùng|,)?[\s,]*$")
 _PUNCT = re.compile(r"[\s,;:()\"“”]+")
 
 
+def _is_list_gap(gap: str) -> bool:
+    """Between two members of one list: 'và' or ',' (possibly after the first member's title,
+    '… về Ban hành Kế hoạch …, Chỉ thị số 06'), with no clause break and no cue of its own."""
+    if _COORD.match(gap):
+        return True
+    if len(gap) > 240 or _CLAUSE_BREAK.search(gap):
+        return False
+    tail = gap.rstrip()
+    if not (tail.endswith(",") or tail.endswith(" và")):
+        return False
+    return _cue_at_end(_clean(gap)) is None
+
+
 def _clean(s: str) -> str:
     return _PUNCT.sub(" ", s).strip().lower()
 
 
+def _strip_adverbs(prefix: str) -> str:
+    """'thực hiện nghiêm túc, hiệu quả' → 'thực hiện'."""
+    g = grammar()
+    changed = True
+    while changed and prefix:
+        changed = False
+        for w in g.cue_adverbs:
+            if prefix.endswith(w) and (len(prefix) == len(w) or not prefix[-len(w) - 1].isalnum()):
+                prefix = prefix[:-len(w)].rstrip(" ,")
+                changed = True
+                break
+    return prefix
+
+
 def _cue_at_end(prefix: str):
     """The relation whose cue phrase ends `prefix` (longest cue first), or None."""
+    prefix = _strip_adverbs(prefix)
     for relation, cue in grammar().head_cues:
         if prefix.endswith(cue) and (len(prefix) == len(cue) or not prefix[-len(cue) - 1].isalnum()):
             return relation
@@ -63,7 +91,7 @@ def classify(text: str, cits: list[Found], positions: list[str]) -> list[Relatio
                     edges.append(Relation(prev.key, rel, c.key,
                                           evidence=text[prev.start:c.end]))
                 continue
-            if (_COORD.match(gap) and not prev.chained and prev.relation != "mentions"
+            if (_is_list_gap(gap) and not prev.chained and prev.relation != "mentions"
                     and positions[i - 1] == positions[i]):
                 c.relation = prev.relation
                 continue
