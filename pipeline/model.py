@@ -106,6 +106,7 @@ class Header:
     signer: Optional[str] = None
     signer_role: Optional[str] = None
     recipients: list[str] = field(default_factory=list)
+    issuer_inferred: bool = False       # issuer read from the text, not from the header's column
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,0 +1,714 @@
+"""The document's own header and footer: `parse_header(text) -> Header`.
+
+Layout (NĐ 30/2020 Phụ lục I for state bodies; HD 36-HD/VPTW for Party bodies):
+  left column    issuing body, the body above it on the line(s) before  → issuer, parent_issuer
+                 "Số: 3707/KH-UBND" (state) · "Số 127-KH/HU" (Party)       → number, symbol, key, type
+                 "V/v ..." (official letters)                              → title
+  right column   national motto or "ĐẢNG CỘNG SẢN VIỆT NAM" (ignored)
+                 "Lai Châu, ngày 17 tháng 9 năm 2024"                      → place, date, date_text, year
+  centre         "KẾ HOẠCH" / "CHỈ THỊ" ... (doc_types.json)              → type_name, type
+                 the lines under it until the first body paragraph         → title (joined by a space)
+  footer         "Nơi nhận:" and its "- ..." items                         → recipients
+                 "TM. ỦY BAN NHÂN DÂN" / "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH"    → signer_role (as printed,
+                 and the signer's name                                        joined by " / "), signer
+The header may arrive as separate lines, as one flattened line ("Số: /KH-UBND Thành phố Lai Châu,
+ngày tháng 9 năm 2024"), or as DOCX table rows whose cells are separated by "\t". A blank draft
+number ("Số: /KH-UBND") gives number and key None; a blank day gives date None with date_text
+and year kept — a day is never invented. Unknown values are None.
+
+Issuer when the header has no left column (drafts often drop it) — inferred only from what the
+document says, and `issuer_inferred` is then True. The sources, in order:
+  1. the enacting sentence of the preamble: "<issuer> ban hành <this document's type>"
+     ("Ủy ban nhân dân thành phố Lai Châu ban hành Kế hoạch ...", "...; Ban Thường vụ Huyện ủy
+     ban hành Kế hoạch ..."): the clause before the verb, which must open with an issuing-body
+     word (Ủy ban, UBND, Ban, Chủ tịch, Huyện ủy ...);
+  2. the directive voice "<issuer> yêu cầu / chỉ thị" in the preamble or the closing paragraph
+     ("Chủ tịch UBND thành phố yêu cầu ...");
+  3. the signature block "TM. <BODY>" completed with the place line.
+Abbreviations are expanded (UBND → Ủy ban nhân dân). An issuer that names its level but not its
+locality ("Ủy ban nhân dân thành phố", "Ban Thường vụ Huyện ủy") is completed with the place line
+when that names a unit of the same level ("Thành phố Lai Châu") or a bare name ("Mường Tè"), else
+with the one name the text gives that level ("thành phố Lào Cai", "Huyện ủy Tam Đường": all
+mentions of that level must name the same place); otherwise it is kept as stated. With no such
+sentence and no signature body, the issuer stays None.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Optional
+
+from .model import Header, Line, Text
+from .resources import load
+from .sections import candidates, find_footer, looks_like_name, parse_sections
+
+_MAX_HEADER_LINES = 25
+_LINE_CAP = 2000  # header parsing never reads more of one line than this
+
+_NUMBER = re.compile(
+    r"(?:^|(?<=\s))(?:Số|SỐ|số)\s{0,3}[:.]?\s{0,3}(?P<num>\d{1,6}[A-Za-z]?)?[ \t.…_]{0,20}"
+    r"(?P<sep>[/-])\s{0,2}(?P<sym>[A-Za-zĐđ0-9&]{1,20}(?:[-/][A-Za-zĐđ0-9&]{1,20}){0,5})")
+_DATE = re.compile(
+    r"(?:ngày|Ngày|NGÀY)[\s.…_]{0,20}(?P<d>\d{1,2})?[\s.…_]{0,20}(?:tháng|THÁNG)[\s.…_]{0,20}"
+    r"(?P<m>\d{1,2})?[\s.…_]{0,20}(?:năm|NĂM)[\s.…_]{0,6}(?P<y>\d{4})")
+_DATE_NUM = re.compile(r"(?:ngày|Ngày)\s{0,3}(?P<d>\d{1,2})\s{0,2}/\s{0,2}(?P<m>\d{1,2})\s{0,2}/"
+                       r"\s{0,2}(?P<y>\d{4})")
+_DATE_PART = re.compile(r"^(?:ngày|tháng|năm)(?!\w)", re.I)
+_PLACE = re.compile(r"(?P<place>[^\t\n,;:()]{2,60}?)\s{0,3},\s{0,3}$")
+_VV = re.compile(r"(?:^|(?<=\s))V/[vV]\s{0,3}[:.]?\s{0,3}(?P<t>[^\t]+)")
+_SEPARATOR = re.compile(r"^[\s\-_=*~.•]{3,}$")
+_SEP_RUN = re.compile(r"[-_=*~]{3,}|(?:^|\s)\*(?=\s|$)")
+_CLAUSE_END = re.compile(r"[,;:.!?“”\"()\n]")
+_VOWELS = set("aeiouyăâêôơưáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
+
+
+def _hdr() -> dict:
+    return load("issuers")["header"]
+
+
+def _issuers() -> dict:
+    return load("issuers")
+
+
+# --------------------------------------------------------------------------- small helpers
+
+def _lt(text: Text, ln: Line) -> str:
+    return text.text[ln.start:min(ln.end, ln.start + _LINE_CAP)]
+
+
+def _is_upper(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _spelling(s: str) -> str:
+    for a, b in _issuers().get("spelling", {}).items():
+        s = re.sub(rf"(?<!\w){re.escape(a)}(?!\w)", b, s) if len(a) > 3 else s.replace(a, b)
+    return s
+
+
+def _flex(phrase: str) -> str:
+    """Regex for a phrase as printed with any spacing and dash spacing."""
+    out = []
+    for tok in phrase.split():
+        out.append(r" *- *" if tok == "-" else re.escape(tok))
+    return r" +".join(out).replace(r" + *- * +", r" *- *")
+
+
+_MOTTO_RE: Optional[re.Pattern] = None
+
+
+def _strip_mottos(s: str) -> str:
+    global _MOTTO_RE
+    if _MOTTO_RE is None:
+        pats = sorted(_hdr()["mottos"], key=len, reverse=True)
+        _MOTTO_RE = re.compile("|".join(_flex(p) for p in pats), re.I)
+    s = _MOTTO_RE.sub(" ", s)
+    s = _SEP_RUN.sub(" ", s)
+    return re.sub(r" {2,}", " ", s).strip()
+
+
+def _title_case(tok: str) -> str:
+    return tok[:1].upper() + tok[1:].lower()
+
+
+def _is_acronym(tok: str) -> bool:
+    letters = [c for c in tok.lower() if c.isalpha()]
+    return len(letters) >= 2 and not any(c in _VOWELS for c in letters)
+
+
+# --------------------------------------------------------------------------- issuer names
+
+def _expand_upper_abbrev(s: str) -> str:
+    for k, v in _issuers().get("abbreviations", {}).items():
+        if k.isupper() and len(k) >= 2:
+            s = re.sub(rf"(?<![\w&]){re.escape(k)}(?![\w&])", v.upper(), s)
+    return s
+
+
+def case_body_name(upper: str) -> str:
+    """An upper-case body name as printed in a header → its name in running text:
+    "ỦY BAN NHÂN DÂN THÀNH PHỐ LAI CHÂU" → "Ủy ban nhân dân thành phố Lai Châu",
+    "SỞ GIÁO DỤC VÀ ĐÀO TẠO" → "Sở Giáo dục và Đào tạo", "HUYỆN ỦY TAM ĐƯỜNG" → "Huyện ủy Tam Đường".
+    Fixed parts take their case from issuers.json; a locality word is lower case and the name
+    after it is capitalised; in other words the first word of each coordinated part (after the
+    start, "và", "," or "-") is capitalised, acronyms are kept."""
+    h = _hdr()
+    raw = _expand_upper_abbrev(upper.strip())
+    toks = raw.split()
+    low = [_spelling(t.lower()) for t in toks]
+    cased = {_spelling(k.lower()): v for k, v in h["cased"].items()}
+    localities = {_spelling(x.lower()) for x in h["localities"]}
+    committees = {_spelling(x.lower()) for x in h["committees"]}
+    starts = {_spelling(x.lower()) for x in h["body_starts"]}
+    phrases = sorted(set(cased) | localities | committees | starts, key=lambda p: -len(p.split()))
+    out: list[str] = []
+    i = 0
+    name_mode = False
+    cap_next = True
+    while i < len(low):
+        hit = None
+        for p in phrases:
+            n = len(p.split())
+            if " ".join(low[i:i + n]) == p:
+                hit = (p, n)
+                break
+        if hit:
+            p, n = hit
+            if p in localities:
+                out.append(p)
+                name_mode, cap_next = True, False
+            elif p in cased:
+                out.append(cased[p])
+                name_mode, cap_next = p in committees, not (p in committees)
+            else:
+                out.append(_title_case(p) if p.split()[0] == p else
+                           _title_case(p.split()[0]) + " " + " ".join(p.split()[1:]))
+                name_mode, cap_next = p in committees, p not in committees
+            i += n
+            continue
+        tok, lt = toks[i], low[i]
+        if _is_acronym(tok) or any(c.isdigit() for c in tok):
+            out.append(tok)
+            cap_next = False
+        elif name_mode:
+            out.append(_title_case(lt))
+        elif lt in ("và", "-", "&"):
+            out.append(lt)
+            cap_next = True
+        elif cap_next:
+            out.append(_title_case(lt))
+            cap_next = lt.endswith(",")
+        else:
+            out.append(lt)
+            cap_next = lt.endswith(",")
+        i += 1
+    return " ".join(out)
+
+
+def _starts_body(low: str) -> int:
+    """Number of words of the body-start phrase opening `low` (lower case), or 0."""
+    words = low.split()
+    best = 0
+    for p in _hdr()["body_starts"]:
+        pw = _spelling(p.lower()).split()
+        if words[:len(pw)] == pw:
+            best = max(best, len(pw))
+    return best
+
+
+def _has_locality(low: str) -> bool:
+    h = _hdr()
+    words = f" {low} "
+    return any(f" {_spelling(x.lower())} " in words for x in list(h["localities"]) + list(h["committees"]))
+
+
+def _incomplete(low: str) -> bool:
+    return low.strip() in {_spelling(x.lower()) for x in _hdr()["incomplete"]}
+
+
+def split_bodies(pieces: list[str]) -> list[str]:
+    """Upper-case left-column lines → body names, top (superior body) first.
+
+    A line opening with a body word (ỦY BAN, SỞ, HUYỆN ỦY ...) starts a new body unless the body
+    before it is incomplete ("ỦY BAN NHÂN DÂN", "BAN THƯỜNG VỤ"); any other line continues it
+    ("THÀNH PHỐ LAI CHÂU", a wrapped name). Inside one line (a DOCX cell joins its paragraphs),
+    a body word starts a new body only after a body that already names its locality."""
+    bodies: list[str] = []
+    for piece in pieces:
+        words = _expand_upper_abbrev(piece).split()
+        low_words = [_spelling(w.lower()) for w in words]
+        cur: list[str] = []
+        i = 0
+        while i < len(words):
+            n = _starts_body(" ".join(low_words[i:i + 6]))
+            if n:
+                if cur:
+                    done = " ".join(cur)
+                    if _has_locality(done.lower()) and not _incomplete(done.lower()):
+                        bodies.append(done)
+                        cur = []
+                elif bodies and i == 0 and not _incomplete(_spelling(bodies[-1].lower())):
+                    pass  # a new line opening a new body
+                elif bodies and i == 0:
+                    cur = bodies.pop().split()
+                cur.extend(words[i:i + n])
+                i += n
+                continue
+            if not cur and bodies and i == 0:
+                cur = bodies.pop().split()  # a continuation line
+            cur.append(words[i])
+            i += 1
+        if cur:
+            bodies.append(" ".join(cur))
+    return bodies
+
+
+def _normalise_phrase(s: str) -> str:
+    """An issuer phrase from running text: abbreviations expanded, modern spelling."""
+    for k, v in _issuers().get("abbreviations", {}).items():
+        if k in ("TW", "TƯ") or not k[:1].isupper():
+            continue
+        s = re.sub(rf"(?<![\w&]){re.escape(k)}(?![\w&])", v, s)
+    s = _spelling(s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _levels() -> list[tuple[str, str]]:
+    """(word as it appears lower-cased, level) — localities and the committees named after them."""
+    h = _hdr()
+    out = [(_spelling(x.lower()), _spelling(x.lower())) for x in h["localities"]]
+    out += [(_spelling(k.lower()), v) for k, v in h["committees"].items()]
+    return sorted(out, key=lambda p: -len(p[0]))
+
+
+def _proper_name(words: list[str]) -> Optional[str]:
+    """The capitalised words opening `words` (a place name), at most four."""
+    out = []
+    for w in words[:4]:
+        w2 = w.rstrip(".,;:)”\"")
+        if w2 and w2[0].isupper() and (len(w2) == 1 or w2[1:].islower()) and w2.isalpha():
+            out.append(w2)
+            if w2 != w:
+                break
+        else:
+            break
+    return " ".join(out) if out else None
+
+
+def _level_of(phrase: str) -> Optional[tuple[int, str, Optional[str]]]:
+    """(end offset of the last level word, level, name after it) of an issuer phrase."""
+    low = _spelling(phrase.lower())
+    best = None
+    for word, level in _levels():
+        for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", low):
+            if best is None or m.start() > best[0] or (m.start() == best[0] and m.end() > best[1]):
+                best = (m.start(), m.end(), level)
+    if best is None:
+        return None
+    name = _proper_name(phrase[best[1]:].split())
+    return best[1], best[2], name
+
+
+def _names_in_text(s: str, level: str) -> set[str]:
+    """Every place name the text attaches to a level ("thành phố Lào Cai", "Thành ủy Lào Cai")."""
+    words = [w for w, lv in _levels() if lv == level]
+    names: set[str] = set()
+    pat = re.compile(r"(?<!\w)(?:" + "|".join(_flex(w) for w in words) + r") +(?=\w)", re.I)
+    for m in pat.finditer(_spelling(s)):
+        nm = _proper_name(s[m.end():m.end() + 80].split("\n", 1)[0].split())
+        if nm:
+            names.add(nm)
+    return names
+
+
+def _place_name(place: Optional[str], level: str) -> Optional[str]:
+    """The name in the place line when it is of `level` ("Thành phố Lai Châu") or bare ("Mường Tè")."""
+    if not place:
+        return None
+    low = _spelling(place.lower())
+    for word, lv in _levels():
+        if low.startswith(word + " "):
+            return place[len(word) + 1:].strip() if lv == level else None
+    return place.strip()
+
+
+def _complete(phrase: str, place: Optional[str], whole: str) -> str:
+    lv = _level_of(phrase)
+    if lv is None:
+        return phrase
+    end, level, name = lv
+    if name:
+        return phrase
+    name = _place_name(place, level)
+    if not name:
+        found = _names_in_text(whole, level)
+        name = next(iter(found)) if len(found) == 1 else None
+    return f"{phrase[:end]} {name}{phrase[end:]}" if name else phrase
+
+
+def _subject_before(s: str, at: int) -> Optional[str]:
+    """The clause that ends at `at` when it opens with an issuing-body word."""
+    start = 0
+    for m in _CLAUSE_END.finditer(s, max(0, at - 160), at):
+        start = m.end()
+    subj = s[start:at].strip()
+    if not subj or not subj[0].isupper() or len(subj.split()) > 12:
+        return None
+    heads = sorted(_hdr()["heads"], key=len, reverse=True)
+    norm = _spelling(subj)
+    if not any(norm.startswith(_spelling(h)) and (len(norm) == len(h) or not norm[len(h)].isalnum())
+               for h in heads):
+        return None
+    return subj
+
+
+def _infer_issuer(text: Text, pre: str, closing: str, type_names: list[str],
+                  signer_role: Optional[str], place: Optional[str]) -> Optional[str]:
+    whole = text.text
+    for verb in _hdr()["enacting"]:
+        for m in re.finditer(rf"(?<!\w){re.escape(verb)}\s+", pre, re.I):
+            after = pre[m.end():m.end() + 40].lower()
+            if not any(after.startswith(t.lower()) for t in type_names):
+                continue
+            subj = _subject_before(pre, m.start())
+            if subj:
+                return _complete(_normalise_phrase(subj), place, whole)
+    for chunk in (pre, closing):
+        for verb in _hdr()["voice"]:
+            for m in re.finditer(rf"(?<!\w){re.escape(verb)}(?!\w)", chunk):
+                subj = _subject_before(chunk, m.start())
+                if subj:
+                    return _complete(_normalise_phrase(subj), place, whole)
+    if signer_role:
+        m = re.match(r"^(?:TM\.|T/M|T\.M\.?)\s*(?P<body>[^/]+)", signer_role)
+        if m:
+            body = case_body_name(m.group("body").strip())
+            if _level_of(body) is None and place:
+                low = _spelling(place.lower())
+                for word, lv in _levels():
+                    if low.startswith(word + " ") and word == lv:
+                        return f"{body} {word} {place[len(word) + 1:].strip()}"
+                found = [lv for word, lv in _levels() if word == lv
+                         and place in _names_in_text(whole, lv)]
+                if len(found) == 1:
+                    return f"{body} {found[0]} {place.strip()}"
+                return None
+            if _level_of(body) is not None:
+                return _complete(body, place, whole)
+    return None
+
+
+# --------------------------------------------------------------------------- header parts
+
+def _type_names() -> list[tuple[str, str]]:
+    types = load("doc_types")["types"]
+    pairs = [(name, code) for code, v in types.items() for name in v["names"]]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+def _type_code(part: str) -> Optional[str]:
+    types = load("doc_types")["types"]
+    aliases = load("doc_types").get("symbol_aliases", {})
+    if part in types:
+        return part
+    if part in aliases and not part.startswith("_"):
+        return aliases[part]
+    for code in types:
+        if code.lower() == part.lower():
+            return code
+    return None
+
+
+def _find_type_line(text: Text, idxs: list[int]) -> Optional[tuple[int, str, str, str]]:
+    """(line index, type name as printed, code, rest of the line) of the "KẾ HOẠCH" line."""
+    for i in idxs:
+        ln = text.lines[i]
+        if ln.kind == "table_row":
+            continue
+        s = _lt(text, ln).strip().rstrip(":").strip()
+        for name, code in _type_names():
+            u = name.upper()
+            head = s[:len(u)]
+            if head.upper() != u or not _is_upper(head):
+                continue
+            rest = s[len(u):]
+            if rest and not rest[0].isspace():
+                continue
+            rest = rest.strip(" :-")
+            if rest and _is_upper(rest):
+                continue
+            return i, head, code, rest
+    return None
+
+
+def _ends_sentence(s: str) -> bool:
+    return bool(re.search(r"[.;:!?…]\s*[\"”’')\]]?\s*$", s))
+
+
+def _find_title(text: Text, idxs: list[int], pos: int, first: str) -> Optional[str]:
+    """Lines right under the type line until the first body paragraph, joined by a space."""
+    parts = [first] if first else []
+    bold = None
+    prev = first
+    for i in idxs[pos:]:
+        ln = text.lines[i]
+        s = _lt(text, ln).strip()
+        if ln.kind in ("footnote", "table_row"):
+            break
+        if _SEPARATOR.match(s):
+            if parts:
+                break
+            continue
+        if re.match(r"^(?:Căn cứ|Kính gửi|CĂN CỨ|KÍNH GỬI)\b", s) or candidates(s):
+            break
+        if not parts:
+            if _ends_sentence(s) or len(s) > 600:
+                break
+            parts.append(s)
+            bold, prev = ln.bold, s
+            continue
+        if bold and ln.bold and not _ends_sentence(prev):
+            parts.append(s)
+        elif not bold and s[:1].islower() and not _ends_sentence(prev):
+            parts.append(s)
+        else:
+            break
+        prev = s
+    title = " ".join(parts).strip()
+    return title or None
+
+
+def _parse_number(h: Header, m: re.Match) -> None:
+    num, sep, sym = m.group("num"), m.group("sep"), m.group("sym")
+    year = None
+    ym = re.match(r"^((?:19|20)\d\d)/(.+)$", sym)
+    if ym and sep == "/":
+        year, sym = int(ym.group(1)), ym.group(2)
+    h.symbol = sym
+    h.number = num
+    if sep == "-":  # Party: N-TYPE/ISSUER
+        code = _type_code(sym.split("/")[0])
+        h.key = f"{num}-{sym}" if num else None
+    else:
+        code = _type_code(sym.split("-")[0]) if "-" in sym else None
+        if year is not None:
+            h.key = f"{num}/{year}/{sym}" if num else None
+        else:
+            h.key = f"{num}/{sym}" if num else None
+    if year is not None:
+        h.year = year
+    if code and not h.type:
+        h.type = code
+
+
+def _parse_date(h: Header, blob: str) -> None:
+    best = None
+    for m in list(_DATE.finditer(blob)) + list(_DATE_NUM.finditer(blob)):
+        before = blob[max(0, m.start() - 80):m.start()]
+        pm = _PLACE.search(before)
+        place = pm.group("place").strip() if pm else None
+        if place and not (place[0].isupper() and len(place.split()) <= 6):
+            place = None
+        if best is None or (place and not best[1]):
+            best = (m, place)
+        if place:
+            break
+    if best is None:
+        return
+    m, place = best
+    h.place = place
+    h.date_text = re.sub(r"\s+", " ", m.group(0)).strip()
+    y = int(m.group("y"))
+    h.year = y
+    d, mo = m.group("d"), m.group("m")
+    if d and mo:
+        try:
+            h.date = _dt.date(y, int(mo), int(d)).isoformat()
+        except ValueError:
+            h.date = None
+
+
+# --------------------------------------------------------------------------- footer
+
+def _role_split(s: str) -> list[str]:
+    """"KT. CHỦ TỊCH PHÓ CHỦ TỊCH" → ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]."""
+    data = load("sections")
+    marks = sorted(data["footer"]["signer_markers"], key=len, reverse=True)
+    mark_re = re.compile(r"(?:^|(?<=\s))(?:" + "|".join(map(re.escape, marks)) + r")(?=\s|[^\W\d_])")
+    cuts = [m.start() for m in mark_re.finditer(s)]
+    if not cuts or cuts[0] != 0:
+        cuts = [0] + cuts
+    segs = [s[a:b].strip() for a, b in zip(cuts, cuts[1:] + [len(s)]) if s[a:b].strip()]
+    titles = sorted(data["signer_titles"], key=len, reverse=True)
+    out: list[str] = []
+    for seg in segs:
+        mm = mark_re.match(seg)
+        body = seg[mm.end():].strip() if mm else seg
+        split = None
+        for t in titles:
+            if body == t:
+                break
+            if body.endswith(" " + t) and body[:-len(t)].strip():
+                split = t
+                break
+        if split:
+            out.append(seg[:len(seg) - len(split)].strip())
+            out.append(split)
+        else:
+            out.append(seg)
+    return out
+
+
+def _parse_footer(h: Header, text: Text, a: int, b: int) -> None:
+    data = load("sections")
+    rec_words = data["footer"]["recipients"]
+    rec_re = re.compile(r"^(?:" + "|".join(map(re.escape, rec_words)) + r")\s*:?\s*")
+    marks = sorted(data["footer"]["signer_markers"], key=len, reverse=True)
+    mark_mid = re.compile(r"\s(?=(?:" + "|".join(map(re.escape, marks)) + r")\s{0,3}[^\W\d_]{2})")
+    rec_parts: list[str] = []
+    sig_parts: list[str] = []
+    in_rec = False
+    for i in range(a, b):
+        ln = text.lines[i]
+        s = _lt(text, ln).strip()
+        cells = [c.strip() for c in s.split("\t")] if ln.kind == "table_row" else [s]
+        for c in cells:
+            if not c:
+                continue
+            m = rec_re.match(c)
+            if m:
+                in_rec = True
+                c = c[m.end():]
+                if not c:
+                    continue
+            if in_rec and (c[:1] in "-+•" or c[:1].islower() or not rec_parts and not _is_upper(c)):
+                mm = mark_mid.search(c)
+                if mm:  # a flattened two-column footer: "- Lưu: VT. TM. ỦY BAN ..."
+                    rec_parts.append(c[:mm.start()])
+                    sig_parts.append(c[mm.end():])
+                    in_rec = False
+                else:
+                    rec_parts.append(c)
+                continue
+            in_rec = False if ln.kind != "table_row" else in_rec
+            sig_parts.append(c)
+    # recipients
+    blob = "\n".join(rec_parts)
+    items = re.split(r"(?:^|\n|(?<=[;,.:)])\s)\s*[-+•]\s*(?=\S)", blob)
+    for it in items:
+        it = re.sub(r"\s+", " ", it).strip().rstrip(";,.").strip()
+        if it:
+            h.recipients.append(it)
+    # signer
+    signed = sorted(data["signed_marks"], key=len, reverse=True)
+    roles: list[str] = []
+    name = None
+    for p in sig_parts:
+        for sm in signed:
+            p = p.replace(sm, " ")
+        p = re.sub(r"\s+", " ", p).strip()
+        if not p:
+            continue
+        words = p.split()
+        k = 0
+        while k < len(words) and _is_upper(words[k]) or (k < len(words) and not any(c.isalpha() for c in words[k])):
+            k += 1
+        upper, tail = " ".join(words[:k]), " ".join(words[k:])
+        if upper:
+            roles.extend(_role_split(upper))
+        if tail and looks_like_name(tail):
+            name = tail
+    if roles and name is None:
+        # an upper-case name: the last role line that is neither a marker line nor a title
+        last = roles[-1]
+        titles = set(data["signer_titles"])
+        if (len(roles) > 1 and last not in titles and not re.match(r"^[A-Z/.]{2,5}\s", last)
+                and 2 <= len(last.split()) <= 5):
+            name = last
+            roles = roles[:-1]
+    h.signer = name
+    h.signer_role = " / ".join(roles) if roles else None
+
+
+# --------------------------------------------------------------------------- entry point
+
+def parse_header(text: Text) -> Header:
+    h = Header()
+    lines = text.lines
+    body = [i for i, ln in enumerate(lines) if ln.kind != "footnote"]
+    sections = parse_sections(text)
+    first_sec = min((s.start for s in sections if s.kind != "footnote"), default=None)
+    footer = find_footer(text)
+    limit = len(lines)
+    if first_sec is not None:
+        limit = next(i for i, ln in enumerate(lines) if ln.start >= first_sec)
+    if footer and footer[0] < limit:
+        limit = footer[0]
+    head = [i for i in body if i < limit][:_MAX_HEADER_LINES]
+
+    found = _find_type_line(text, head)
+    if found:
+        t_idx, type_name, code, rest = found
+        h.type_name, h.type = type_name, code
+        region = [i for i in head if i < t_idx]
+    else:
+        t_idx, rest = None, ""
+        region = head[:12]
+
+    # left column, number, V/v, place and date
+    left: list[str] = []
+    cleaned_lines: list[str] = []
+    vv: list[str] = []
+    for i in region:
+        ln = lines[i]
+        s = _lt(text, ln)
+        cells = s.split("\t") if ln.kind == "table_row" else [s]
+        out_cells = []
+        for ci, c in enumerate(cells):
+            c = _strip_mottos(c)
+            m = _NUMBER.search(c)
+            if m and h.symbol is None and h.number is None:
+                _parse_number(h, m)
+            if m:
+                c = (c[:m.start()] + " " + c[m.end():]).strip()
+            mv = _VV.search(c)
+            if mv:
+                vv.append(mv.group("t").strip())
+                c = c[:mv.start()].strip()
+            elif (vv and ci == 0 and (c[:1].islower() or c[:1].isdigit())
+                  and not _DATE_PART.match(c) and ", ngày" not in c):
+                vv.append(c.strip())
+                c = ""
+            piece = c
+            if m:  # the left column ends at the number
+                piece = c[:0]
+            if piece and (ln.kind != "table_row" or ci == 0) and _is_upper(piece):
+                marks = {x.upper() for x in _hdr()["marks"]}
+                if piece.strip().upper() not in marks:
+                    left.append(piece.strip())
+            out_cells.append(c)
+        cleaned_lines.append("\t".join(out_cells))
+    _parse_date(h, "\n".join(cleaned_lines))
+
+    bodies = split_bodies(left)
+    if bodies:
+        h.issuer = case_body_name(bodies[-1])
+        if len(bodies) > 1:
+            h.parent_issuer = case_body_name(bodies[-2])
+
+    # title
+    if vv:
+        h.title = re.sub(r"\s+", " ", " ".join(vv)).strip(" .;:")
+        if not h.type and not h.type_name:
+            h.type = "CV"
+    elif t_idx is not None:
+        pos = head.index(t_idx) + 1
+        h.title = _find_title(text, head, pos, rest)
+
+    # footer
+    if footer:
+        _parse_footer(h, text, footer[0], footer[1])
+
+    # the year when the date gave none
+    if h.year is None and h.date_text:
+        ym = re.search(r"(?:19|20)\d\d", h.date_text)
+        h.year = int(ym.group(0)) if ym else None
+
+    # issuer inferred from the document itself
+    if h.issuer is None:
+        pre_start = lines[t_idx].end if t_idx is not None else 0
+        pre_end = first_sec if first_sec is not None else (
+            lines[footer[0]].start if footer else len(text.text))
+        pre = text.text[pre_start:pre_end]
+        if h.title:
+            at = pre.find(h.title[:60])
+            if 0 <= at < 400:
+                pre = pre[at + len(h.title):]
+        closing = ""
+        if footer and footer[0] > 0:
+            closing = _lt(text, lines[footer[0] - 1])
+        tnames = [n for n, c in _type_names() if h.type is None or c == h.type]
+        h.issuer = _infer_issuer(text, pre, closing, tnames, h.signer_role, h.place)
+        h.issuer_inferred = h.issuer is not None
+    return h
