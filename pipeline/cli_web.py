@@ -1,0 +1,33 @@
+"""`directives serve`: the read-only web browser (datasette + this project's pages)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def cmd_serve(args) -> int:
+    if not Path(args.db).is_file():
+        print(f"error: no database at {args.db} (run `directives demo` or "
+              "`directives ingest PATH...` first)", file=sys.stderr)
+        return 2
+    try:
+        from .web import serve
+    except ImportError as e:
+        print(f"error: the web extra is not installed ({e}); "
+              "run: pip install -e '.[web]'", file=sys.stderr)
+        return 2
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: listening on {args.host}: other machines can read this database",
+              file=sys.stderr)
+    print(f"Serving {args.db} read-only at http://{args.host}:{args.port}/ (Ctrl-C stops)",
+          flush=True)
+    serve(args.db, host=args.host, port=args.port)
+    return 0
+
+
+def register(sub, add) -> None:
+    sp = add("serve", cmd_serve, "browse the database in a local, read-only web application "
+                                 "(search, documents, lineage graph, deadlines)")
+    sp.add_argument("--port", type=int, default=8001, help="port (default 8001)")
+    sp.add_argument("--host", default="127.0.0.1",
+                    help="address to bind (default 127.0.0.1: this machine only)")

@@ -1,0 +1,76 @@
+"""The datasette instance: the database opened read-only, this project's templates, static files
+and plugin, and table metadata (default facets, labels)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+WEB_DIR = Path(__file__).resolve().parent
+TEMPLATES = WEB_DIR / "templates"
+STATIC = WEB_DIR / "static"
+STATIC_MOUNT = "-/directives-static"  # served at /-/directives-static/<file>
+PLUGIN_NAME = "directives-web"
+
+
+def metadata(db_name: str) -> dict:
+    return {
+        "title": "directives",
+        "description": "Vietnamese plans and directives: citations, deadlines and the "
+                       "citation graph (read-only).",
+        "databases": {db_name: {"tables": {
+            "documents": {"facets": ["issuer", "type", "year"], "label_column": "title",
+                          "description": "One row per ingested file: header fields and text."},
+            "sections": {"facets": ["kind", "level"], "label_column": "heading"},
+            "citations": {"facets": ["relation", "type", "position"],
+                          "label_column": "key"},
+            "relations": {"facets": ["relation"]},
+            "deadlines": {"facets": ["kind", "agency"], "label_column": "text"},
+            "named_refs": {"facets": ["type"]},
+        }}},
+        "plugins": {PLUGIN_NAME: {"database": db_name}},
+    }
+
+
+def register_plugin() -> None:
+    """Register the plugin module with datasette's plugin manager (once per process)."""
+    from datasette.plugins import pm
+
+    from . import plugin
+
+    if not pm.is_registered(plugin):
+        pm.register(plugin, name=PLUGIN_NAME)
+
+
+def build_datasette(db_path: str | Path, *, settings: Optional[dict] = None):
+    """A Datasette on `db_path` (opened with mode=ro: nothing is ever written to it)."""
+    from datasette.app import Datasette
+
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        raise FileNotFoundError(f"no database at {db_path} (run `directives demo` or "
+                                "`directives ingest` first)")
+    register_plugin()
+    opts = {"truncate_cells_html": 300, "sql_time_limit_ms": 3000,
+            "default_facet_size": 15}
+    opts.update(settings or {})
+    ds = Datasette(
+        files=[str(db_path)],
+        metadata=metadata(db_path.stem),
+        template_dir=str(TEMPLATES),
+        static_mounts=[(STATIC_MOUNT, str(STATIC))],
+        settings=opts,
+        cors=False,
+    )
+    return ds
+
+
+def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001,
+          log_level: str = "warning") -> None:
+    """Run the web application until interrupted (uvicorn, as `datasette serve` does)."""
+    import asyncio
+
+    import uvicorn
+
+    ds = build_datasette(db_path)
+    asyncio.run(ds.invoke_startup())
+    uvicorn.run(ds.app(), host=host, port=port, log_level=log_level, lifespan="on")

@@ -1,0 +1,29 @@
+"""Datasette plugin hooks: this project's pages as routes, and links to them in datasette's menu."""
+from __future__ import annotations
+
+from datasette import hookimpl
+
+from . import views
+
+
+@hookimpl
+def register_routes():
+    return [
+        (r"^/$", views.home),
+        (r"^/search$", views.search),
+        (r"^/document/(?P<id>[0-9]+)$", views.document),
+        (r"^/directive$", views.directive),
+        (r"^/lineage$", views.lineage),
+        (r"^/lineage\.json$", views.lineage_json),
+        (r"^/deadlines$", views.deadlines),
+        (r"^/deadlines\.ics$", views.deadlines_ics),
+    ]
+
+
+@hookimpl
+def menu_links(datasette):
+    return [
+        {"href": datasette.urls.path("/"), "label": "Overview"},
+        {"href": datasette.urls.path("/search"), "label": "Search documents"},
+        {"href": datasette.urls.path("/deadlines"), "label": "Deadlines"},
+    ]

@@ -1,0 +1,67 @@
+"""HTML built in Python: the document text with its citations and deadlines marked up.
+
+Every piece of stored text goes through `escape` (markupsafe, the escaping Jinja uses); only the
+tags written here are markup. Hover text lives in `data-tip` attributes, shown by CSS, so the
+tooltips never become part of the document's text.
+"""
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+from markupsafe import Markup, escape
+
+RELATION_LABELS = {
+    "implements": "implements", "based_on": "based on", "amends": "amends",
+    "replaces": "replaces", "repeals": "repeals", "guides": "guides", "mentions": "mentions",
+}
+
+
+def citation_tip(c: dict) -> str:
+    lines = [c.get("key") or "(no number: not resolved)"]
+    who = " · ".join(str(x) for x in (c.get("issuer"), c.get("date") or c.get("date_text"))
+                     if x)
+    if who:
+        lines.append(who)
+    lines.append("relation: " + RELATION_LABELS.get(c.get("relation") or "", c.get("relation")
+                                                    or "?"))
+    if c.get("target_doc"):
+        lines.append("in this database: click to open")
+    return "\n".join(lines)
+
+
+def deadline_tip(d: dict) -> str:
+    lines = [f"{d.get('kind') or 'deadline'}: {d.get('value') or '?'}"
+             + (f" ({d['modifier']})" if d.get("modifier") else "")]
+    if d.get("agency"):
+        lines.append("lead: " + d["agency"])
+    if d.get("partners"):
+        lines.append("with: " + "; ".join(d["partners"]))
+    return "\n".join(lines)
+
+
+def render_text(segments: list[dict], cite_href: Callable[[dict], Optional[str]]) -> Markup:
+    """Segments from `data.annotate` → escaped HTML. A citation becomes a link to the cited
+    document's page (`cite_href(citation)`), a deadline a <mark>."""
+    out: list[str] = []
+    for seg in segments:
+        for anchor in seg["anchors"]:
+            out.append(f'<span class="anchor" id="{escape(anchor)}"></span>')
+        if not seg["text"]:
+            continue
+        body = str(escape(seg["text"]))
+        d = seg["deadline"]
+        if d is not None:
+            body = (f'<mark class="deadline" data-deadline="{escape(d["id"])}" '
+                    f'data-tip="{escape(deadline_tip(d))}">{body}</mark>')
+        c = seg["cite"]
+        if c is not None:
+            href = cite_href(c)
+            attrs = (f'class="cite rel-{escape(c.get("relation") or "mentions")}" '
+                     f'data-cite="{escape(c["id"])}" data-key="{escape(c.get("key") or "")}" '
+                     f'data-tip="{escape(citation_tip(c))}"')
+            if href:
+                body = f'<a {attrs} href="{escape(href)}">{body}</a>'
+            else:
+                body = f'<span {attrs}>{body}</span>'
+        out.append(body)
+    return Markup("".join(out))

@@ -1,0 +1,345 @@
+"""The project's pages: each view reads request parameters, runs `data` functions on datasette's
+read-only connection (in its thread pool) and renders a template (Jinja autoescape on)."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import date
+from urllib.parse import urlencode
+
+from datasette.utils.asgi import Response
+
+from . import data
+from .app import PLUGIN_NAME, STATIC_MOUNT
+from .render import RELATION_LABELS, render_text
+
+HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
+           "X-Frame-Options": "SAMEORIGIN"}
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _database(datasette):
+    name = (datasette.plugin_config(PLUGIN_NAME) or {}).get("database")
+    if not name or name not in datasette.databases:
+        name = next(n for n in datasette.databases if n not in ("_internal", "_memory"))
+    return datasette.get_database(name)
+
+
+async def _run(datasette, fn, *args, **kwargs):
+    return await _database(datasette).execute_fn(lambda conn: fn(conn, *args, **kwargs))
+
+
+def _urls(datasette):
+    def url(path: str, **params) -> str:
+        params = {k: v for k, v in params.items() if v not in (None, "", False)}
+        base = datasette.urls.path(path)
+        return base + ("?" + urlencode(params) if params else "")
+
+    def node_url(node_or_desc) -> str:
+        d = node_or_desc if isinstance(node_or_desc, dict) else {"id": node_or_desc}
+        if d.get("doc_id"):
+            return url(f"/document/{int(d['doc_id'])}")
+        nid = d["id"]
+        if nid.startswith("doc:"):
+            return url(f"/document/{int(nid[4:])}")
+        return url("/directive", key=nid)
+
+    def directive_url(node: str) -> str:
+        if node.startswith("doc:"):
+            return url("/directive", doc=node[4:])
+        return url("/directive", key=node)
+
+    def lineage_url(node: str, **kw) -> str:
+        if node.startswith("doc:"):
+            return url("/lineage", doc=node[4:], **kw)
+        return url("/lineage", key=node, **kw)
+
+    def lineage_json_url(node: str, **kw) -> str:
+        if node.startswith("doc:"):
+            return url("/lineage.json", doc=node[4:], **kw)
+        return url("/lineage.json", key=node, **kw)
+
+    return {"url": url, "node_url": node_url, "directive_url": directive_url,
+            "lineage_url": lineage_url, "lineage_json_url": lineage_json_url}
+
+
+async def _page(datasette, request, template: str, ctx: dict, status: int = 200) -> Response:
+    db = _database(datasette)
+    context = {"db_name": db.name, "static": lambda f: datasette.urls.path(
+        f"/{STATIC_MOUNT}/{f}"), "relation_label": lambda r: RELATION_LABELS.get(r or "", r),
+        **_urls(datasette), **ctx}
+    html = await datasette.render_template([f"directives/{template}"], context,
+                                           request=request)
+    return Response.html(html, status=status, headers=dict(HEADERS))
+
+
+async def _not_found(datasette, request, message: str) -> Response:
+    return await _page(datasette, request, "notfound.html", {"message": message}, status=404)
+
+
+def _int(value, default: int, lo: int, hi: int) -> int:
+    try:
+        return max(lo, min(hi, int(value)))
+    except (TypeError, ValueError):
+        return default
+
+
+async def _resolve_node(datasette, request):
+    """The graph node named by ?key= or ?doc= (None when neither names anything known)."""
+    key = (request.args.get("key") or "").strip()
+    doc = (request.args.get("doc") or "").strip()
+    if doc:
+        if not doc.isdigit():
+            return None
+        d = await _run(datasette, data.document, int(doc))
+        return d["node"] if d else None
+    if key:
+        known = await _run(datasette, _key_known, key)
+        return key if known else None
+    return None
+
+
+def _key_known(conn, key: str) -> bool:
+    return bool(data.one(conn, "select 1 as x from documents where key = ? union all "
+                               "select 1 from citations where key = ? union all "
+                               "select 1 from relations where source = ? or target = ? limit 1",
+                         [key, key, key, key]))
+
+
+# --------------------------------------------------------------------------- pages
+
+def _overview(conn) -> dict:
+    count = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    docs = data.rows(conn, "select d.id, d.path, d.key, d.type, d.type_name, d.title, d.issuer, "
+                           "d.date, d.status, d.error, "
+                           "(select count(*) from citations c where c.document_id = d.id) as cits, "
+                           "(select count(*) from deadlines x where x.document_id = d.id) as dls "
+                           "from documents d order by d.status != 'ok', d.date desc, d.id")
+    for d in docs:
+        d["label"] = data.doc_label(d)
+    top = data.rows(conn, "select key, count(*) as mentions, count(distinct document_id) as docs "
+                          "from citations where key is not null group by key "
+                          "order by docs desc, mentions desc, key limit 15")
+    return {
+        "counts": {
+            "documents": count("select count(*) from documents where status = 'ok'"),
+            "failed": count("select count(*) from documents where status != 'ok'"),
+            "sections": count("select count(*) from sections"),
+            "citations": count("select count(*) from citations"),
+            "cited": count("select count(distinct key) from citations where key is not null"),
+            "deadlines": count("select count(*) from deadlines"),
+        },
+        "documents": docs, "top_cited": top,
+    }
+
+
+async def home(datasette, request):
+    ctx = await _run(datasette, _overview)
+    return await _page(datasette, request, "home.html", ctx)
+
+
+async def search(datasette, request):
+    q = request.args.get("q", "")[:500]
+    filters = {f: request.args.get(f) for f in data.FACETS if request.args.get(f)}
+    result = await _run(datasette, data.search, q, filters)
+    urls = _urls(datasette)
+
+    def facet_url(field, value):
+        params = {"q": q, **filters}
+        if str(filters.get(field)) == str(value):
+            params.pop(field, None)
+        else:
+            params[field] = "" if value is None else value
+        return urls["url"]("/search", **params)
+
+    return await _page(datasette, request, "search.html", {**result, "facet_url": facet_url})
+
+
+def _document_bundle(conn, doc_id: int):
+    doc = data.document(conn, doc_id)
+    if doc is None:
+        return None
+    sections = data.outline(conn, doc_id)
+    cits = data.citations_of(conn, doc_id)
+    dls = data.deadlines_of(conn, doc_id)
+    segments = data.annotate(doc.get("text") or "", cits, dls, sections)
+    grouped: dict[str, list] = defaultdict(list)
+    for c in cits:
+        grouped[c["key"] or ""].append(c)
+    cites = []
+    for key, ms in grouped.items():
+        if not key:
+            continue
+        first = ms[0]
+        cites.append({"key": key, "relation": data.strongest(m["relation"] for m in ms),
+                      "mentions": len(ms), "issuer": first["issuer"], "date": first["date"],
+                      "target_doc": first["target_doc"], "first_id": first["id"],
+                      "positions": sorted({m["position"] for m in ms if m["position"]})})
+    cites.sort(key=lambda c: (data.STRENGTH.index(c["relation"])
+                              if c["relation"] in data.STRENGTH else 99, -c["mentions"], c["key"]))
+    unresolved = [c for c in cits if not c["key"]]
+    cited_by = data.cited_by(conn, doc["node"]) if doc.get("key") else []
+    descs = data.describe_nodes(conn, [c["node"] for c in cited_by])
+    for c in cited_by:
+        c["desc"] = descs[c["node"]]
+    return {"doc": doc, "sections": sections, "citations": cits, "deadlines": dls,
+            "segments": segments, "cites": cites, "unresolved": unresolved,
+            "cited_by": cited_by}
+
+
+async def document(datasette, request):
+    doc_id = int(request.url_vars["id"])
+    bundle = await _run(datasette, _document_bundle, doc_id)
+    if bundle is None:
+        return await _not_found(datasette, request, f"No stored document has id {doc_id}.")
+    urls = _urls(datasette)
+
+    def cite_href(c):
+        if c.get("target_doc"):
+            return urls["url"](f"/document/{int(c['target_doc'])}")
+        if c.get("key"):
+            return urls["url"]("/directive", key=c["key"])
+        return None
+
+    bundle["text_html"] = render_text(bundle.pop("segments"), cite_href)
+    bundle["cite_href"] = cite_href
+    return await _page(datasette, request, "document.html", bundle)
+
+
+def _directive_bundle(conn, node: str):
+    info = data.node_info(conn, node)
+    cited_by = data.cited_by(conn, node)
+    impl = data.implementers(conn, node)
+    cov = data.coverage(conn, node)
+    descs = data.describe_nodes(conn, [node] + [c["node"] for c in cited_by]
+                                + [n for i in impl for n in i["path"]])
+    for c in cited_by:
+        c["desc"] = descs[c["node"]]
+    for i in impl:
+        i["desc"] = descs[i["node"]]
+        i["path_descs"] = [descs[n] for n in i["path"]]
+    mentions = []
+    if info.get("key"):
+        mentions = data.rows(conn, "select c.id, c.document_id, c.text, c.relation, c.position, "
+                                   "c.section, d.path, d.key as doc_key, d.type "
+                                   "from citations c join documents d on d.id = c.document_id "
+                                   "where c.key = ? order by d.id, c.start limit 200", [node])
+        for m in mentions:
+            m["doc_label"] = data.doc_label({"id": m["document_id"], "key": m["doc_key"],
+                                             "type": m["type"], "path": m["path"]})
+    stated = data.rows(conn, "select r.source, r.relation, r.target, r.document_id, d.path, "
+                             "d.key as doc_key, d.type from relations r join documents d on "
+                             "d.id = r.document_id where r.source = ? or r.target = ? "
+                             "order by r.document_id", [node, node])
+    for s in stated:
+        s["doc_label"] = data.doc_label({"id": s["document_id"], "key": s["doc_key"],
+                                         "type": s["type"], "path": s["path"]})
+    upward = data.outgoing(conn, node)
+    up_descs = data.describe_nodes(conn, [e["target"] for e in upward])
+    for e in upward:
+        e["desc"] = up_descs[e["target"]]
+    return {"node": node, "info": info, "me": descs[node], "cited_by": cited_by,
+            "implementers": impl, "coverage": cov, "mentions": mentions, "stated": stated,
+            "upward": upward}
+
+
+async def directive(datasette, request):
+    node = await _resolve_node(datasette, request)
+    if node is None:
+        what = request.args.get("key") or request.args.get("doc") or "(nothing)"
+        return await _not_found(datasette, request,
+                                f"Nothing in the database is or cites {what!s}.")
+    bundle = await _run(datasette, _directive_bundle, node)
+    return await _page(datasette, request, "directive.html", bundle)
+
+
+def _lineage_payload(conn, node: str, up: int, down: int, mentions: bool, urls) -> dict:
+    g = data.lineage(conn, node, up=up, down=down, mentions=mentions)
+    descs = data.describe_nodes(conn, [n["id"] for n in g["nodes"]])
+    nodes = []
+    for n in g["nodes"]:
+        d = descs[n["id"]]
+        nodes.append({**d, "depth": n.get("depth", 0), "side": n.get("side"),
+                      "focus": n["id"] == node, "url": urls["node_url"](d),
+                      "lineage_url": urls["lineage_url"](n["id"])})
+    edges = [{"id": f"e{i}", "source": e["source"], "target": e["target"],
+              "relation": e["relation"], "via": e.get("via"), "mentions": e.get("mentions", 0)}
+             for i, e in enumerate(g["edges"])]
+    return {"focus": node, "up": up, "down": down, "mentions": mentions,
+            "truncated": g.get("truncated", False), "nodes": nodes, "edges": edges}
+
+
+def _lineage_args(request):
+    return (_int(request.args.get("up"), 6, 0, 12), _int(request.args.get("down"), 6, 0, 12),
+            request.args.get("mentions") in ("1", "true", "on"))
+
+
+async def lineage(datasette, request):
+    node = await _resolve_node(datasette, request)
+    if node is None:
+        what = request.args.get("key") or request.args.get("doc") or "(nothing)"
+        return await _not_found(datasette, request,
+                                f"Nothing in the database is or cites {what!s}.")
+    up, down, mentions = _lineage_args(request)
+    urls = _urls(datasette)
+    payload = await _run(datasette, _lineage_payload, node, up, down, mentions, urls)
+    return await _page(datasette, request, "lineage.html", {
+        "node": node, "graph": payload, "up": up, "down": down, "mentions": mentions,
+        "me": next(n for n in payload["nodes"] if n["id"] == node)})
+
+
+async def lineage_json(datasette, request):
+    node = await _resolve_node(datasette, request)
+    if node is None:
+        return Response.json({"error": "unknown document"}, status=404, headers=dict(HEADERS))
+    up, down, mentions = _lineage_args(request)
+    payload = await _run(datasette, _lineage_payload, node, up, down, mentions,
+                         _urls(datasette))
+    return Response.json(payload, headers=dict(HEADERS))
+
+
+def _deadline_args(request):
+    start = request.args.get("since") or ""
+    if not ISO_DATE.match(start):
+        start = date.today().isoformat()
+    return {"start": start, "agency": (request.args.get("agency") or "").strip()[:200] or None,
+            "include_past": request.args.get("past") == "1",
+            "include_undated": request.args.get("undated") == "1"}
+
+
+async def deadlines(datasette, request):
+    args = _deadline_args(request)
+    result = await _run(datasette, data.deadlines_by_agency, **args)
+    agencies = await _run(datasette, lambda c: data.rows(
+        c, "select agency, count(*) as n from deadlines where agency is not null "
+           "and agency != '' group by agency order by n desc, agency limit 200"))
+    return await _page(datasette, request, "deadlines.html",
+                       {**result, "args": args, "agencies": agencies,
+                        "today": date.today().isoformat()})
+
+
+def _ics_rows(conn, args: dict) -> list[dict]:
+    import sqlite_utils
+
+    from ..query import deadlines as query_deadlines
+
+    shown = data.deadlines_by_agency(conn, **args)
+    ids = {d["id"] for g in shown["groups"] for d in g["deadlines"]}
+    all_rows = query_deadlines(sqlite_utils.Database(conn), agency=args.get("agency"))
+    return [r for r in all_rows if r["id"] in ids]
+
+
+async def deadlines_ics(datasette, request):
+    try:
+        from ..ics import to_ics
+    except ImportError:
+        return Response.text("iCalendar export is not available in this installation "
+                             "(pipeline.ics is missing).", status=501, headers=dict(HEADERS))
+    args = _deadline_args(request)
+    rows = await _run(datasette, _ics_rows, args)
+    name = "directives deadlines" + (f" — {args['agency']}" if args["agency"] else "")
+    body = to_ics(rows, calname=name)
+    return Response(body, content_type="text/calendar; charset=utf-8", headers={
+        **HEADERS, "Content-Disposition": 'attachment; filename="deadlines.ics"'})

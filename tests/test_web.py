@@ -1,0 +1,452 @@
+"""The web application (`directives serve`): a real server on the ingested corpus, driven over
+HTTP and, where Debian's chromium is installed, in a real headless browser with Playwright.
+
+The server runs as a subprocess of the real CLI on a free port on 127.0.0.1; readiness is polled
+in a bounded loop and the process is always stopped. The browser blocks every request that does
+not go to that server, so a page that needed a CDN would fail here.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("datasette", reason="the web extra is not installed (pip install -e '.[web]')")
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+DOC_004 = "004_ba6238f9405d9d7b.txt"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+# A small plan whose text and header carry markup: it must be shown as text, never run.
+SCRIPT_DOC = """ỦY BAN NHÂN DÂN
+THÀNH PHỐ LAI CHÂU
+
+Số: 77/KH-UBND
+
+Lai Châu, ngày 02 tháng 01 năm 2025
+
+KẾ HOẠCH
+
+Thử nghiệm hiển thị <script>alert(1)</script> trong văn bản
+
+Căn cứ Kế hoạch số 224-KH/ThU ngày 27/11/2024 của Thành ủy Lai Châu <b>in đậm</b>;
+
+I. MỤC ĐÍCH <img src=x onerror="alert(2)">
+
+1. Phòng Giáo dục và Đào tạo hoàn thành báo cáo <script>alert(3)</script> trước ngày 31/12/2030.
+
+II. TỔ CHỨC THỰC HIỆN
+
+Các cơ quan, đơn vị "<a href='javascript:alert(4)'>nhấn</a>" thực hiện đúng thời hạn.
+"""
+
+
+# --------------------------------------------------------------------------- fixtures
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, timeout: float = 30):
+    """(status, headers (case-insensitive), body) of a GET."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            return r.status, r.headers, r.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read().decode("utf-8", "replace")
+
+
+@pytest.fixture(scope="module")
+def web_db(tmp_path_factory) -> Path:
+    from pipeline.ingest import ingest
+
+    d = tmp_path_factory.mktemp("web")
+    script_doc = d / "script_doc.txt"
+    script_doc.write_text(SCRIPT_DOC, encoding="utf-8")
+    db = d / "directives.db"
+    report = ingest([CORPUS, script_doc], db)
+    assert not report.failed, report.failed
+    assert report.ingested == len(list(CORPUS.glob("*.txt"))) + 1
+    return db
+
+
+@pytest.fixture(scope="module")
+def ids(web_db) -> dict:
+    conn = sqlite3.connect(web_db)
+    try:
+        rows = dict(conn.execute("select path, id from documents").fetchall())
+    finally:
+        conn.close()
+    by_name = {Path(p).name: i for p, i in rows.items()}
+    return {"004": by_name[DOC_004], "script": by_name["script_doc.txt"]}
+
+
+@pytest.fixture(scope="module")
+def server(web_db, tmp_path_factory):
+    """`directives serve --db … --port …` (default host) in a subprocess; yields the base URL."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "serve", "--db", str(web_db), "--port", str(port)],
+            stdout=out, stderr=subprocess.STDOUT, cwd=str(ROOT))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"server exited with {proc.returncode}:\n{log.read_text()}")
+            try:
+                with urllib.request.urlopen(base + "/-/versions.json", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"server not ready after 60 s:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+# --------------------------------------------------------------------------- unit level
+
+def test_annotate_and_render_escape_everything():
+    from pipeline.web.data import annotate
+    from pipeline.web.render import render_text
+
+    text = 'A <script>x</script> "q" & B'
+    cits = [{"id": 1, "key": '9-NQ/TW"><script>', "issuer": "<i>I</i>", "date": "2020-01-02",
+             "relation": "implements", "start": 2, "end": 20, "target_doc": None}]
+    dls = [{"id": 7, "start": 22, "end": 25, "kind": "deadline", "value": "2030",
+            "modifier": None, "agency": "<b>", "partners": []}]
+    segs = annotate(text, cits, dls, [{"sid": "I", "start": 0}])
+    assert "".join(s["text"] for s in segs) == text
+    html = str(render_text(segs, lambda c: "/directive?key=" + urllib.parse.quote(c["key"], "")))
+    assert "<script>" not in html and "<i>" not in html and "<b>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
+    assert 'data-key="9-NQ/TW&#34;&gt;&lt;script&gt;"' in html
+    assert '<mark class="deadline"' in html and 'id="sec-I"' in html and 'id="dl-7"' in html
+
+
+def test_annotate_ignores_spans_outside_the_text_and_nests_overlaps():
+    from pipeline.web.data import annotate
+
+    text = "0123456789"
+    cits = [{"id": 1, "key": "A", "start": 0, "end": 8}, {"id": 2, "key": "B", "start": 2, "end": 4},
+            {"id": 3, "key": "C", "start": 5, "end": 50}]
+    segs = annotate(text, cits, [], [])
+    assert "".join(s["text"] for s in segs) == text
+    inner = [s for s in segs if s["text"] == "23"]
+    assert inner and inner[0]["cite"]["key"] == "B"  # innermost citation wins
+    assert all(s["cite"] is None or s["cite"]["key"] != "C" for s in segs)
+
+
+def test_due_date():
+    from pipeline.web.data import due_date
+
+    assert due_date("2025") == "2025-12-31"
+    assert due_date("2024-02") == "2024-02-29"
+    assert due_date("2024-09-05/2025-05-31") == "2025-05-31"
+    assert due_date("2024-09-05/2025-05-31", "start") == "2024-09-05"
+    assert due_date("FREQ=YEARLY") is None and due_date(None) is None
+
+
+def test_serve_binds_localhost_by_default():
+    from pipeline.cli import build_parser
+
+    args = build_parser().parse_args(["serve"])
+    assert args.host == "127.0.0.1" and args.func.__name__ == "cmd_serve"
+
+
+def test_serve_refuses_a_missing_database(tmp_path):
+    from pipeline.cli import main
+
+    missing = tmp_path / "nope.db"
+    assert main(["serve", "--db", str(missing)]) == 2
+    assert not missing.exists()  # nothing created
+
+
+def test_graph_library_is_vendored_from_the_npm_package():
+    js = ROOT / "pipeline/web/static/vendor/cytoscape.min.js"
+    head = js.read_text(encoding="utf-8")[:2000]
+    assert "Copyright (c)" in head and "Cytoscape Consortium" in head  # license header kept
+    assert (ROOT / "pipeline/web/static/vendor/cytoscape.LICENSE").is_file()
+    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    version = lock["packages"]["node_modules/cytoscape"]["version"]
+    assert f'version="{version}"' in js.read_text(encoding="utf-8")
+
+
+def test_templates_load_nothing_from_other_hosts():
+    for f in (ROOT / "pipeline/web/templates").rglob("*.html"):
+        assert not re.search(r"(src|href)=\"(https?:)?//", f.read_text(encoding="utf-8")), f
+
+
+# --------------------------------------------------------------------------- HTTP level
+
+def test_pages_answer(server, ids):
+    for path in ("/", "/search", f"/document/{ids['004']}", "/directive?key=91-KL%2FTW",
+                 f"/directive?doc={ids['004']}", "/lineage?key=224-KH%2FThU", "/deadlines",
+                 "/directives", "/directives/documents", "/directives/citations"):
+        status, headers, body = _get(server + path)
+        assert status == 200, (path, body[:500])
+        assert headers["Content-Type"].startswith("text/html")
+    assert _get(server + "/document/999999")[0] == 404
+    assert _get(server + "/directive?key=NO-SUCH%2FKEY")[0] == 404
+    assert _get(server + "/lineage.json?doc=abc")[0] == 404
+
+
+def test_document_page_fields_outline_citations_deadlines(server, ids):
+    status, _, body = _get(server + f"/document/{ids['004']}")
+    assert status == 200
+    assert "Ủy ban nhân dân thành phố Lai Châu" in body          # header field
+    assert 'href="#sec-I"' in body and 'id="sec-I"' in body        # outline → text
+    assert 'data-key="224-KH/ThU"' in body
+    assert 'href="/directive?key=224-KH%2FThU"' in body            # click → cited page
+    assert "Thành ủy Lai Châu" in body and "2024-11-27" in body    # hover text
+    conn = sqlite3.connect(server_db_path(server))
+    n_deadlines = conn.execute("select count(*) from deadlines where document_id = ?",
+                               [ids["004"]]).fetchone()[0]
+    conn.close()
+    assert body.count("<tr data-deadline=") == n_deadlines
+
+
+def server_db_path(server) -> Path:
+    status, _, body = _get(server + "/-/databases.json")
+    return Path(json.loads(body)[0]["path"])
+
+
+def test_script_in_a_document_is_escaped(server, ids):
+    status, _, body = _get(server + f"/document/{ids['script']}")
+    assert status == 200
+    assert "<script>alert" not in body and "<img src=x" not in body and "<b>in đậm" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "&lt;img src=x onerror=" in body
+    status, _, body = _get(server + "/search?q=" + urllib.parse.quote("<script>alert(1)"))
+    assert status == 200 and "<script>alert" not in body
+
+
+def test_search_full_text_and_facets(server, ids):
+    status, _, body = _get(server + "/search?q=" + urllib.parse.quote("giáo dục"))
+    assert status == 200
+    for facet in ("issuer", "type", "year"):
+        assert f'data-facet="{facet}"' in body
+    assert f'data-doc="{ids["004"]}"' in body and "<mark>" in body
+    # a facet narrows the results
+    _, _, narrowed = _get(server + "/search?q=" + urllib.parse.quote("giáo dục") + "&type=CT")
+    docs = re.findall(r'data-doc="(\d+)"', narrowed)
+    assert docs and f'data-doc="{ids["004"]}"' not in narrowed
+    # a cited number finds its directive page
+    _, _, body = _get(server + "/search?q=" + urllib.parse.quote("91-KL/TW"))
+    assert 'href="/directive?key=91-KL%2FTW"' in body
+    # FTS syntax and SQL in the query are just words
+    for q in ['" OR 1=1 --', "'; drop table documents; --", "NEAR(", "*"]:
+        assert _get(server + "/search?q=" + urllib.parse.quote(q))[0] == 200
+
+
+def test_lineage_json_up_and_down(server, ids):
+    status, _, body = _get(server + "/lineage.json?key=224-KH%2FThU")
+    assert status == 200
+    g = json.loads(body)
+    nodes = {n["id"] for n in g["nodes"]}
+    assert {"224-KH/ThU", "91-KL/TW", "29-NQ/TW", f"doc:{ids['004']}"} <= nodes
+    edges = {(e["source"], e["relation"], e["target"]) for e in g["edges"]}
+    assert ("224-KH/ThU", "implements", "91-KL/TW") in edges
+    assert ("91-KL/TW", "implements", "29-NQ/TW") in edges
+    assert (f"doc:{ids['004']}", "implements", "224-KH/ThU") in edges
+    url = {n["id"]: n["url"] for n in g["nodes"]}
+    assert url[f"doc:{ids['004']}"] == f"/document/{ids['004']}"
+    assert url["91-KL/TW"] == "/directive?key=91-KL%2FTW"
+
+
+def test_directive_page_cited_by_implementers_coverage(server, ids):
+    status, _, body = _get(server + "/directive?key=91-KL%2FTW")
+    assert status == 200
+    assert "Cited by" in body and "Implemented by" in body and "Coverage of its recipients" in body
+    assert f'href="/document/{ids["004"]}"' in body      # 004 implements it through 224-KH/ThU
+    assert 'href="/directive?key=224-KH%2FThU"' in body
+
+
+def test_deadlines_view_and_ics(server):
+    status, _, body = _get(server + "/deadlines?since=2000-01-01")
+    assert status == 200 and 'class="agency"' in body and "deadlines.ics" in body
+    status, _, upcoming = _get(server + "/deadlines?since=2100-01-01")
+    assert status == 200 and 'class="agency"' not in upcoming  # nothing is due after 2100
+    status, headers, ics = _get(server + "/deadlines.ics?since=2000-01-01")
+    try:
+        import pipeline.ics  # noqa: F401
+    except ImportError:
+        assert status == 501
+        return
+    assert status == 200 and headers["Content-Type"].startswith("text/calendar")
+    assert ics.startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in ics
+
+
+def test_database_is_read_only(server, web_db):
+    before = web_db.read_bytes()
+    sql = urllib.parse.quote("delete from documents")
+    status, _, body = _get(server + f"/directives.json?sql={sql}")
+    assert status == 400 or "error" in body.lower()
+    conn = sqlite3.connect(web_db)
+    try:
+        assert conn.execute("select count(*) from documents").fetchone()[0] > 0
+    finally:
+        conn.close()
+    assert web_db.read_bytes() == before
+
+
+def test_table_facets_from_datasette(server):
+    status, _, body = _get(server + "/directives/documents.json?_facet=issuer&_facet=type"
+                                    "&_facet=year&_shape=objects")
+    assert status == 200
+    data = json.loads(body)
+    assert set(data["facet_results"]) >= {"issuer", "type", "year"}
+    status, _, body = _get(server + "/directives/sections.json?_search="
+                           + urllib.parse.quote("giáo dục") + "&_shape=objects")
+    assert status == 200 and json.loads(body)["rows"]
+
+
+# --------------------------------------------------------------------------- browser
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing in CI: .ci/run must install Debian's chromium")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium); browser tests skipped")
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="playwright not installed (pip install -e '.[test]')")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A page that may talk to the test server only: anything else is blocked and recorded."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = ctx.new_page()
+    pg.set_default_timeout(20_000)
+    host = urllib.parse.urlsplit(server).netloc
+    pg.foreign_requests = []
+    pg.dialogs = []
+    pg.errors = []
+
+    def route(r):
+        if urllib.parse.urlsplit(r.request.url).netloc == host:
+            r.continue_()
+        else:
+            pg.foreign_requests.append(r.request.url)
+            r.abort()
+
+    pg.route("**/*", route)
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    try:
+        yield pg
+    finally:
+        ctx.close()
+    assert pg.foreign_requests == [], "pages must not load anything from other hosts"
+    assert pg.errors == [], pg.errors
+
+
+def _graph_node_ids(page) -> list[str]:
+    page.wait_for_selector('.lineage-graph[data-rendered="true"]')
+    return page.evaluate("() => window.directivesGraphs[0].nodes().map(n => n.id())")
+
+
+def test_browser_004_citation_click_opens_lineage(page, server, ids):
+    page.goto(f"{server}/document/{ids['004']}")
+    assert "Lai Châu" in page.inner_text(".header-fields")
+    assert page.locator(".outline-list li").count() > 3
+    assert page.locator(".doctext mark.deadline").count() >= 1
+    cite = page.locator('.doctext a.cite[data-key="224-KH/ThU"]').first
+    cite.hover()
+    tip = cite.evaluate("el => getComputedStyle(el, '::after').content")
+    for part in ("224-KH/ThU", "Thành ủy Lai Châu", "2024-11-27", "implements"):
+        assert part in tip, tip
+    cite.click()
+    page.wait_for_url(re.compile(r"/directive\?key=224-KH%2FThU$"))
+    nodes = _graph_node_ids(page)
+    assert {"224-KH/ThU", "91-KL/TW", "29-NQ/TW"} <= set(nodes)
+    assert page.locator(".lineage-graph canvas").count() >= 1
+    assert "29-NQ/TW" in page.inner_text("body")
+
+
+def test_browser_lineage_is_interactive(page, server):
+    page.goto(f"{server}/lineage?key=224-KH%2FThU")
+    assert {"91-KL/TW", "29-NQ/TW"} <= set(_graph_node_ids(page))
+    box = page.locator(".lineage-graph").bounding_box()
+    zoom = page.evaluate("() => window.directivesGraphs[0].zoom()")
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, -400)
+    page.wait_for_function(f"() => window.directivesGraphs[0].zoom() != {zoom}")
+    pan = page.evaluate("() => window.directivesGraphs[0].pan()")
+    page.mouse.move(box["x"] + 20, box["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 120, box["y"] + 90, steps=8)
+    page.mouse.up()
+    assert page.evaluate("() => window.directivesGraphs[0].pan()") != pan
+    page.click(".lineage-fit")
+    # clicking a node opens its page
+    pos = page.evaluate("""() => { const n = window.directivesGraphs[0].$id('91-KL/TW');
+                           return n.renderedPosition(); }""")
+    page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
+    page.wait_for_url(re.compile(r"/directive\?key=91-KL%2FTW$"))
+    assert "91-KL/TW" in page.inner_text("h1")
+
+
+def test_browser_script_document_shown_as_text(page, server, ids):
+    page.goto(f"{server}/document/{ids['script']}")
+    text = page.inner_text(".doctext")
+    assert "<script>alert(1)</script>" in text
+    assert '<img src=x onerror="alert(2)">' in text
+    assert page.locator(".doctext script, .doctext img, .doctext b").count() == 0
+    assert page.locator("script:not([src])").evaluate_all(
+        "els => els.filter(e => e.textContent.includes('alert')).length") == 0
+    assert "<script>alert(1)</script>" in page.inner_text("h1")
+    page.wait_for_timeout(300)
+    assert page.dialogs == []
+
+
+def test_browser_search_facets_and_deadlines(page, server):
+    page.goto(f"{server}/search")
+    page.fill('input[name="q"]', "giáo dục")
+    page.press('input[name="q"]', "Enter")
+    page.wait_for_url(re.compile(r"/search\?q="))
+    before = page.locator("article.result").count()
+    assert before >= 2
+    page.locator('.facet[data-facet="type"] li a').first.click()
+    page.wait_for_url(re.compile(r"type="))
+    assert 1 <= page.locator("article.result").count() <= before
+    page.goto(f"{server}/deadlines?since=2000-01-01")
+    assert page.locator("section.agency").count() >= 1
+    href = page.get_attribute("a.ics", "href")
+    assert href.startswith("/deadlines.ics?")
