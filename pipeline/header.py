@@ -53,6 +53,7 @@ _DATE = re.compile(
     r"(?P<m>\d{1,2})?[\s.…_]{0,20}(?:năm|NĂM)[\s.…_]{0,6}(?P<y>\d{4})")
 _DATE_NUM = re.compile(r"(?:ngày|Ngày)\s{0,3}(?P<d>\d{1,2})\s{0,2}/\s{0,2}(?P<m>\d{1,2})\s{0,2}/"
                        r"\s{0,2}(?P<y>\d{4})")
+_BODY_OPENER = re.compile(r"^(?:Kính gửi|Căn cứ|Thực hiện|KÍNH GỬI|CĂN CỨ)(?!\w)")
 _DATE_PART = re.compile(r"^(?:ngày|tháng|năm)(?!\w)", re.I)
 _PLACE = re.compile(r"(?P<place>[^\t\n,;:()]{2,60}?)\s{0,3},\s{0,3}$")
 _VV = re.compile(r"(?:^|(?<=\s))V/[vV]\s{0,3}[:.]?\s{0,3}(?P<t>[^\t]+)")
@@ -79,6 +80,11 @@ def _lt(text: Text, ln: Line) -> str:
 def _is_upper(s: str) -> bool:
     letters = [c for c in s if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _upper_word(w: str) -> bool:
+    """A word of an upper-case line: "TM.", "T/M", "Q.", "ỦY"; punctuation alone counts too."""
+    return all(c.isupper() for c in w if c.isalpha())
 
 
 def _spelling(s: str) -> str:
@@ -149,6 +155,8 @@ def case_body_name(upper: str) -> str:
     while i < len(low):
         hit = None
         for p in phrases:
+            if i > 0 and p in starts and p not in cased and p not in localities | committees:
+                continue  # "SỞ", "BỘ" open a name; inside one ("CÁN BỘ") they are plain words
             n = len(p.split())
             if " ".join(low[i:i + n]) == p:
                 hit = (p, n)
@@ -203,6 +211,11 @@ def _has_locality(low: str) -> bool:
     return any(f" {_spelling(x.lower())} " in words for x in list(h["localities"]) + list(h["committees"]))
 
 
+def _national_bodies() -> set[str]:
+    """Names of national bodies (issuers.json symbol_issuers), lower case: complete names."""
+    return {_spelling(v.lower()) for v in _issuers().get("symbol_issuers", {}).values()}
+
+
 def _incomplete(low: str) -> bool:
     return low.strip() in {_spelling(x.lower()) for x in _hdr()["incomplete"]}
 
@@ -225,7 +238,8 @@ def split_bodies(pieces: list[str]) -> list[str]:
             if n:
                 if cur:
                     done = " ".join(cur)
-                    if _has_locality(done.lower()) and not _incomplete(done.lower()):
+                    low = _spelling(done.lower())
+                    if (_has_locality(low) or low in _national_bodies()) and not _incomplete(low):
                         bodies.append(done)
                         cur = []
                 elif bodies and i == 0 and not _incomplete(_spelling(bodies[-1].lower())):
@@ -490,6 +504,8 @@ def _parse_date(h: Header, blob: str) -> None:
         place = pm.group("place").strip() if pm else None
         if place and not (place[0].isupper() and len(place.split()) <= 6):
             place = None
+        if not place and before.rstrip(" ")[-1:] not in ("", "\n", "\t"):
+            continue  # a date inside a sentence is not the document's date
         if best is None or (place and not best[1]):
             best = (m, place)
         if place:
@@ -592,7 +608,7 @@ def _parse_footer(h: Header, text: Text, a: int, b: int) -> None:
             continue
         words = p.split()
         k = 0
-        while k < len(words) and _is_upper(words[k]) or (k < len(words) and not any(c.isalpha() for c in words[k])):
+        while k < len(words) and _upper_word(words[k]):
             k += 1
         upper, tail = " ".join(words[:k]), " ".join(words[k:])
         if upper:
@@ -634,7 +650,12 @@ def parse_header(text: Text) -> Header:
         region = [i for i in head if i < t_idx]
     else:
         t_idx, rest = None, ""
-        region = head[:12]
+        region = []
+        for i in head[:12]:
+            s = _lt(text, lines[i]).strip()
+            if lines[i].kind != "table_row" and (len(s) > 200 or _BODY_OPENER.match(s)):
+                break
+            region.append(i)
 
     # left column, number, V/v, place and date
     left: list[str] = []

@@ -231,6 +231,27 @@ def test_normative_number_and_impossible_date():
     assert (h.signer, h.signer_role) == ("Nguyễn Kim Sơn", "BỘ TRƯỞNG")
 
 
+def test_acting_signer_and_national_body_in_one_cell():
+    t = make_text([
+        ("table_row", "BỘ GIÁO DỤC VÀ ĐÀO TẠO CỤC NHÀ GIÁO VÀ CÁN BỘ QUẢN LÝ GIÁO DỤC\tCỘNG HÒA XÃ HỘI CHỦ "
+                      "NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc"),
+        ("table_row", "Số: 45/KH-NGCBQLGD\tHà Nội, ngày 3 tháng 10 năm 2024"),
+        "KẾ HOẠCH", "Bồi dưỡng giáo viên năm 2024", "I. MỤC ĐÍCH",
+        "Nơi nhận:", "- Bộ trưởng (để b/c);", "- Lưu: VT.", "Q. CỤC TRƯỞNG", "Phạm Thị Lan",
+    ])
+    h = parse_header(t)
+    assert (h.issuer, h.parent_issuer) == ("Cục Nhà giáo và Cán bộ quản lý giáo dục", "Bộ Giáo dục và Đào tạo")
+    assert (h.signer, h.signer_role) == ("Phạm Thị Lan", "Q. CỤC TRƯỞNG")
+    assert h.recipients == ["Bộ trưởng (để b/c)", "Lưu: VT"]
+
+
+def test_a_date_inside_a_sentence_is_not_the_documents_date():
+    t = make_text(["Căn cứ Quyết định số 1068/QĐ-UBND ngày 15 tháng 8 năm 2022 của UBND tỉnh;",
+                   "Nội dung.", "I. MỤC ĐÍCH"])
+    h = parse_header(t)
+    assert (h.date, h.date_text, h.year, h.place) == (None, None, None, None)
+
+
 def test_unknown_is_none():
     h = parse_header(make_text(["Một đoạn văn không có phần đầu.", "Một đoạn khác."]))
     assert h.to_dict() == {**{f: None for f in FIELDS if f not in ("recipients", "issuer_inferred")},
