@@ -21,7 +21,10 @@ A node takes a first child of a new style only when its existing children are of
 numbers ("2.2.3." → "2.4.") are accepted only when the line looks like a heading: bold or a
 Markdown heading, or a short line (≤ 160 characters) whose text opens with a capital or digit.
 Arabic and Roman headings must not continue in lower case (a wrapped sentence line like
-"2021 - 2030; Chương trình ..." or "3. năm ..." is body text).
+"2021 - 2030; Chương trình ..." or "3. năm ..." is body text). "Điều 5" needs its '.' or ':'
+unless the line is bold or a Markdown heading ("Điều 5 Luật này quy định ..." is running text).
+Unnumbered bold lines are not sections: the numbering decides. A division name printed on the
+line after its number ("Chương I" / "QUY ĐỊNH CHUNG") is taken when that line is upper case or bold.
 
 Preamble: text before the first heading belongs to no section (no preamble section: the first
 section's start is where the preamble ends). The footer — the "Nơi nhận" list and the signature
