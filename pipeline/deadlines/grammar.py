@@ -1,0 +1,218 @@
+"""Patterns for Vietnamese time expressions, built from `models/deadlines.json`.
+
+Every pattern is linear: bounded repetitions, alternations of fixed words, and no quantifier
+nested over text another quantifier can also take. The finder returns raw expressions; deciding
+whether one is a deadline (trigger words, masks, topics) is done in `__init__.py`, and reading its
+value in `normalise.py`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+from ..resources import load
+
+I = re.IGNORECASE
+
+YEAR = r"(?:19|20)\d\d(?!\d)"
+DAY = r"[0-3]?\d"
+MONTH = r"[01]?\d"
+SP = r" {1,3}"  # spaces inside one line (tabs separate table cells, newlines lines)
+
+
+def words_alt(words, *, capture: Optional[str] = None) -> str:
+    """Alternation of fixed phrases, longest first; a space in a phrase matches 1-3 spaces."""
+    uniq = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
+    parts = [SP.join(re.escape(p) for p in w.split()) for w in uniq]
+    body = "|".join(parts) if parts else "(?!)"
+    return f"(?P<{capture}>{body})" if capture else f"(?:{body})"
+
+
+def word_re(words, flags=I) -> re.Pattern:
+    """Any of the phrases as whole words."""
+    return re.compile(rf"(?<!\w){words_alt(words)}(?!\w)", flags)
+
+
+@dataclass
+class Expr:
+    """One raw time expression: where it is, which pattern found it, and its captured parts."""
+
+    type: str
+    start: int
+    end: int
+    groups: dict = field(default_factory=dict)
+    trigger: Optional[dict] = None      # the trigger item (words, modifier, strong, kind)
+    trigger_start: Optional[int] = None
+
+    @property
+    def span_start(self) -> int:
+        return self.trigger_start if self.trigger_start is not None else self.start
+
+
+class Grammar:
+    def __init__(self, data: dict):
+        self.data = data
+        mw = data["month_words"]
+        self.month_words = {k.lower(): v for k, v in mw["lowercase_ok"].items()}
+        self.month_words.update({k.lower(): v for k, v in mw["capitalised_only"].items()})
+        cap_only = sorted(mw["capitalised_only"], key=len, reverse=True)
+        low_ok = sorted(mw["lowercase_ok"], key=len, reverse=True)
+        # case-sensitive capitalised words first when longer, then case-insensitive ones
+        alts = []
+        for w in sorted(set(cap_only) | set(low_ok), key=len, reverse=True):
+            pat = SP.join(re.escape(p) for p in w.split())
+            alts.append(f"(?-i:{pat})" if w in mw["capitalised_only"] else pat)
+        month_w = "(?:" + "|".join(alts) + r")(?!\w)"
+        self.quarter_numerals = {k.lower(): v for k, v in data["quarter_numerals"].items()}
+        qnum = "(?:" + "|".join(
+            re.escape(k) for k in sorted(data["quarter_numerals"], key=len, reverse=True)) + r")(?!\w)"
+        qword = words_alt(data["quarter_words"])
+        self.number_words = {k.lower(): v for k, v in data["number_words"].items()}
+        numw = words_alt([w for w in data["number_words"] if w != "năm"])
+        rec = data["recurrence"]
+        each = words_alt(rec["each_words"])
+        units = words_alt(rec["units"])
+        rel = data["relative"]
+        self_anchor = words_alt(rel["self_anchors"])
+        rel_units = words_alt(rel["units"])
+        from_w = words_alt(rel["from_words"])
+        pos = words_alt([k for k in data["position_prefixes"] if not k.startswith("_")])
+        hy = data["half_year"]
+        m_any = f"(?:{MONTH}(?!\\d)|{month_w})"
+
+        anchor = (rf"(?:ngày{SP}{DAY}/{MONTH}/{YEAR}|ngày{SP}{DAY}{SP}tháng{SP}{MONTH}{SP}năm{SP}{YEAR}"
+                  rf"|{self_anchor}(?!\w)|(?:ngày|khi)(?:{SP}[^\s,;.()]{{1,20}}){{1,4}})")
+        p = {}
+        p["recur_date"] = (
+            rf"(?:ngày{SP}(?P<d>{DAY})(?:(?:{SP}tháng{SP}|/)(?P<m>{MONTH}))?"
+            rf"|(?P<d2>{DAY})(?:{SP}tháng{SP}|/)(?P<m2>{MONTH}))"
+            rf"(?:{SP}của)?{SP}(?P<each>{each}){SP}(?P<unit>năm|tháng)(?!\w)")
+        p["recur"] = (
+            rf"(?P<per>{words_alt(rec['periodic_words'])})"
+            rf"(?:{SP}(?P<n>\d{{1,2}}|{numw}){SP}(?P<u1>{units})(?!\w)"
+            rf"|,?{SP}(?P<each>{each}){SP}(?P<u2>{units}))?(?!\w)")
+        p["recur_times"] = (
+            rf"(?:(?P<n>\d{{1,2}}|{numw}){SP}(?P<u1>tháng|năm|tuần|ngày|quý){SP}(?:một|1){SP}lần"
+            rf"|(?P<k>\d{{1,2}}|{numw}){SP}lần ?(?:/ ?|trong{SP}(?:một{SP}|1{SP})?|mỗi{SP})(?P<u2>năm|tháng|quý|tuần))(?!\w)")
+        p["recur_each"] = rf"(?P<each>{each}){SP}(?P<unit>{units})(?!\w)"
+        p["rel"] = (
+            rf"(?P<n>\d{{1,3}}|{numw}){SP}(?P<unit>{rel_units})(?!\w)"
+            rf"(?:,?{SP}(?P<from>{from_w}){SP}(?P<anchor>{anchor}))?")
+        p["date_slash"] = (
+            rf"(?:ngày{SP})?(?P<d>{DAY})(?P<sep>[/.\-])(?P<m>{MONTH})(?P=sep)(?P<y>{YEAR})(?![/\d])")
+        p["date_words"] = (
+            rf"(?:ngày{SP})?(?P<d>{DAY}){SP}tháng{SP}(?P<m>{m_any})(?:{SP}|,{SP})năm{SP}(?P<y>{YEAR})")
+        p["daymonth"] = (
+            rf"(?:ngày{SP}(?P<d>{DAY})(?:/(?P<m>{MONTH})|{SP}tháng{SP}(?P<m2>{m_any}))"
+            rf"|(?P<d3>{DAY})/(?P<m3>{MONTH}))(?![/\d\-])(?!\.\d)")
+        p["monthyear"] = (
+            rf"(?:(?P<pos>{pos}){SP})?tháng{SP}(?P<m>{m_any})"
+            rf"(?:(?: ?/ ?|{SP}năm{SP}|-)(?P<y>{YEAR}))?(?![/\d])")
+        p["quarter"] = (
+            rf"(?:(?P<pos>{pos}){SP})?{qword}{SP}(?P<q>{qnum})"
+            rf"(?:(?: ?/ ?|{SP}năm{SP}|,{SP}năm{SP})(?P<y>{YEAR}))?")
+        p["half"] = (
+            rf"(?:(?P<cnt>{words_alt(hy['counts'])}){SP}tháng|nửa)"
+            rf"{SP}(?P<which>{words_alt(hy['first'] + hy['second'])}){SP}năm(?!{SP}học)"
+            rf"(?:{SP}(?P<y>{YEAR}))?(?!\w)")
+        p["school_year"] = (
+            rf"(?:(?P<pos>{pos}){SP})?năm{SP}học{SP}(?P<y1>{YEAR}) ?[-/] ?(?P<y2>(?:19|20)\d\d|\d\d)(?!\d)")
+        p["school_year_pos"] = rf"(?P<pos>{pos}){SP}năm{SP}học(?!{SP}\d)(?!\w)"
+        p["year"] = rf"(?:(?P<pos>{pos}){SP})?năm{SP}(?P<y>{YEAR})"
+        p["year_pos"] = rf"(?P<pos>{pos}){SP}năm(?!{SP}học)(?!{SP}\d)(?!\w)"
+        p["year_after_to"] = rf"(?<=đến )(?P<y>{YEAR})|(?<=tới )(?P<y2>{YEAR})"
+        self.order = list(p)  # tie-break between equally long matches
+        self.patterns = {k: re.compile(rf"(?<!\w){v}", I) for k, v in p.items()}
+        self.pos_map = {k.lower(): v for k, v in data["position_prefixes"].items() if not k.startswith("_")}
+
+        # ---- triggers, cues
+        trig = data["triggers"]["items"]
+        self.triggers = {" ".join(t["words"].lower().split()): t for t in trig}
+        self.trigger_re = re.compile(
+            rf"(?:^|(?<=\W))(?P<t>{words_alt([t['words'] for t in trig])})(?:{SP}là)?[ ,:]{{0,3}}$", I)
+        self.target_re = word_re(data["target_cues"]["words"])
+        self.verb_re = word_re(data["task_verbs"]["words"])
+        self.topic_re = word_re(data["topic_words"]["words"])
+        self.past_before_re = re.compile(
+            rf"(?<!\w){words_alt(data['past_markers']['words'])}(?:{SP}[^\s]{{1,12}})?{SP}$", I)
+        self.effective_re = word_re(data["effective_markers"]["words"])
+        self.programme_re = word_re(data["programme_nouns"]["words"])
+        self.period_before_re = re.compile(
+            rf"(?:giai{SP}đoạn|thời{SP}kỳ|thời{SP}kì){SP}(?:từ{SP})?(?:năm{SP})?{YEAR} ?-? ?(?:{YEAR})? {{0,3}},? {{0,3}}$", I)
+        self.range_from_re = re.compile(
+            rf"(?:từ|giai{SP}đoạn|thời{SP}kỳ){SP}(?:năm{SP})?{YEAR}{SP}$", I)
+        self.title_open_re = re.compile(
+            rf",? ?(?:ngày{SP}[\d/.\-]{{6,10}}|ngày{SP}\d{{1,2}}{SP}tháng{SP}\d{{1,2}}{SP}năm{SP}\d{{4}})?"
+            rf" ?,?(?:{SP}của{SP}[^,;.\n\t]{{1,80}}?)? {{0,3}},? {{0,3}}"
+            rf"{words_alt(data['citation_title_openers']['words'])}(?!\w)", I)
+
+        # document numbers that look like dates: 09/2019/NĐ-CP, 3707/KH-UBND, 29-NQ/TW, 05- CT/TW
+        up = "A-ZĐÂĂÊÔƠƯ"
+        self.docno_re = re.compile(
+            rf"(?<![\w/])\d{{1,5}}[A-Za-z]?(?:/(?:19|20)\d\d)?/[{up}][A-Za-zĐđ&]{{0,15}}(?:-[A-Za-zĐđ&0-9]{{1,15}}){{0,4}}"
+            rf"|(?<![\w/])\d{{1,5}} ?- ?[{up}][A-Za-zĐđ]{{0,6}}/[{up}][A-Za-zĐđ0-9]{{0,10}}")
+
+    # ------------------------------------------------------------------ finding
+    def find(self, s: str, lo: int = 0, hi: Optional[int] = None) -> list[Expr]:
+        """Non-overlapping expressions in s[lo:hi]: leftmost, then longest, then pattern order."""
+        hi = len(s) if hi is None else hi
+        cands = []
+        for rank, name in enumerate(self.order):
+            for m in self.patterns[name].finditer(s, lo, hi):
+                if m.end() > m.start():
+                    cands.append((m.start(), -(m.end() - m.start()), rank, name, m))
+        cands.sort(key=lambda c: c[:3])
+        out: list[Expr] = []
+        last_end = -1
+        for start, _neg, _rank, name, m in cands:
+            if start < last_end:
+                continue
+            groups = {k: v for k, v in m.groupdict().items() if v is not None}
+            out.append(Expr(name, m.start(), m.end(), groups))
+            last_end = m.end()
+        return out
+
+    def trigger_before(self, s: str, start: int, floor: int) -> tuple[Optional[dict], Optional[int]]:
+        """The trigger phrase that ends right before `start` (same line), and where it starts."""
+        lo = max(floor, start - 48)
+        m = self.trigger_re.search(s, lo, start)
+        if not m:
+            return None, None
+        key = " ".join(m.group("t").lower().split())
+        return self.triggers.get(key), m.start("t")
+
+    def doc_numbers(self, s: str, lo: int = 0, hi: Optional[int] = None) -> list[tuple[int, int]]:
+        hi = len(s) if hi is None else hi
+        return [(m.start(), m.end()) for m in self.docno_re.finditer(s, lo, hi)]
+
+
+@lru_cache(maxsize=None)
+def grammar() -> Grammar:
+    return Grammar(load("deadlines"))
+
+
+def quoted_spans(s: str, limit: int = 600) -> list[tuple[int, int]]:
+    """Spans inside curly or straight double quotes on one line (names, slogans, titles).
+
+    One pass, no regex: an opening quote waits for its closing quote until a line break or
+    `limit` characters; an unclosed quote is dropped.
+    """
+    out = []
+    open_at = None
+    open_ch = None
+    for i, ch in enumerate(s):
+        if ch == "\n":
+            open_at = None
+            continue
+        if open_at is None:
+            if ch in "“\"":
+                open_at, open_ch = i, ch
+            continue
+        if (open_ch == "“" and ch == "”") or (open_ch == '"' and ch == '"'):
+            out.append((open_at, i + 1))
+            open_at = None
+        elif i - open_at > limit:
+            open_at = None
+    return out

@@ -1,0 +1,211 @@
+"""Deadlines → an RFC 5545 iCalendar file (all-day events, recurrences as RRULE).
+
+    to_ics([d.to_dict() for d in record.deadlines], "Kế hoạch 3707/KH-UBND") → str
+
+Each event falls on the day a deadline is due: the day itself (`2024-12-15`), the last day of a
+month, quarter, half, year or school year (`2025-Q3` → 2025-09-30), or its first day for a start.
+A recurrence needs a first occurrence: `FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=15` starts on the next
+15 November on or after the document's date; without a document date, or for a bare
+`FREQ=YEARLY` / an unstated frequency, there is no day to put it on and the deadline is left out
+(never guessed). Lines end in CRLF and are folded at 75 octets; TEXT values are escaped; UIDs
+are a hash of the document, span, text and value, so the same deadline keeps its UID.
+
+Each dict has the Deadline.to_dict() keys, plus an optional "document": a name (str) or a header
+dict ({"key", "title", "date", "path"}), whose date (ISO, "YYYY-MM" or "YYYY") anchors recurrences.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import re
+from typing import Optional
+
+PRODID = "-//directives//Vietnamese plan deadlines//VI"
+
+
+def escape_text(s: str) -> str:
+    """RFC 5545 §3.3.11 TEXT: backslash, semicolon, comma, newline."""
+    s = "" if s is None else str(s)
+    s = s.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    return s
+
+
+def fold(line: str) -> str:
+    """Fold a content line at 75 octets (continuations start with one space), never inside a
+    UTF-8 character."""
+    out, cur, size = [], [], 0
+    limit = 75
+    for ch in line:
+        n = len(ch.encode("utf-8"))
+        if size + n > limit:
+            out.append("".join(cur))
+            cur, size = [" "], 1
+            limit = 75
+        cur.append(ch)
+        size += n
+    out.append("".join(cur))
+    return "\r\n".join(out)
+
+
+def _date(s: Optional[str]) -> Optional[dt.date]:
+    try:
+        return dt.date.fromisoformat(s) if s else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _bounds(value: Optional[str]) -> tuple[Optional[dt.date], Optional[dt.date]]:
+    """First and last day of a day, month, year or interval value."""
+    if not value or value.startswith("FREQ"):
+        return None, None
+    if "/" in value:
+        a, b = value.split("/", 1)
+        return _bounds(a)[0], _bounds(b)[1]
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
+    if not m:
+        return None, None
+    y = int(m.group(1))
+    try:
+        if m.group(3):
+            d = dt.date(y, int(m.group(2)), int(m.group(3)))
+            return d, d
+        if m.group(2):
+            mo = int(m.group(2))
+            return dt.date(y, mo, 1), dt.date(y, mo, calendar.monthrange(y, mo)[1])
+        return dt.date(y, 1, 1), dt.date(y, 12, 31)
+    except ValueError:
+        return None, None
+
+
+def _doc_info(doc) -> tuple[str, Optional[tuple]]:
+    """(name, (year, month, day) with None parts) of the optional "document" entry."""
+    if isinstance(doc, dict):
+        name = doc.get("key") or doc.get("title") or doc.get("path") or doc.get("name") or ""
+        date = doc.get("date") or doc.get("doc_date")
+    else:
+        name, date = ("" if doc is None else str(doc)), None
+    parts = None
+    if date:
+        m = re.fullmatch(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*", str(date))
+        if m:
+            parts = tuple(int(x) if x else None for x in m.groups())
+    return str(name), parts
+
+
+def _rrule_start(rule: str, doc_date: Optional[tuple]) -> Optional[dt.date]:
+    """First occurrence on or after the document's date of a rule that names its day."""
+    if not doc_date or not doc_date[0]:
+        return None
+    parts = dict(p.split("=", 1) for p in rule.split(";") if "=" in p)
+    y, m, d = doc_date[0], doc_date[1] or 1, doc_date[2] or 1
+    try:
+        base = dt.date(y, m, d)
+        if parts.get("FREQ") == "YEARLY" and "BYMONTH" in parts and "BYMONTHDAY" in parts:
+            bm, bd = int(parts["BYMONTH"]), int(parts["BYMONTHDAY"])
+            for yy in (y, y + 1, y + 2, y + 3, y + 4):
+                try:
+                    cand = dt.date(yy, bm, bd)
+                except ValueError:
+                    continue  # 29 February
+                if cand >= base:
+                    return cand
+            return None
+        if parts.get("FREQ") == "MONTHLY" and "BYMONTHDAY" in parts and "INTERVAL" not in parts:
+            bd = int(parts["BYMONTHDAY"])
+            yy, mm = base.year, base.month
+            for _ in range(13):
+                if bd <= calendar.monthrange(yy, mm)[1] and dt.date(yy, mm, bd) >= base:
+                    return dt.date(yy, mm, bd)
+                mm += 1
+                if mm > 12:
+                    yy, mm = yy + 1, 1
+    except (TypeError, ValueError):
+        return None
+    return None
+
+
+def due_date(d: dict, doc_date: Optional[tuple] = None) -> Optional[dt.date]:
+    """The day an event for this deadline goes on (None when there is none)."""
+    value = d.get("value")
+    if not value:
+        return None
+    if str(value).startswith("FREQ"):
+        return _rrule_start(str(value), doc_date)
+    first, last = _bounds(str(value))
+    if first is None:
+        return None
+    if d.get("kind") == "start" or d.get("modifier") == "start":
+        return first
+    return last
+
+
+def _summary(d: dict) -> str:
+    task = " ".join(str(d.get("task") or d.get("text") or "").split())
+    if len(task) > 160:
+        task = task[:157].rstrip() + "…"
+    agency = d.get("agency")
+    return f"{agency}: {task}" if agency else task
+
+
+def _uid(d: dict, docname: str) -> str:
+    span = d.get("span") or [d.get("start"), d.get("end")]
+    key = "\x1f".join(str(x) for x in (docname, span, d.get("text"), d.get("value"), d.get("kind")))
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:24] + "@directives"
+
+
+def _stamp(dtstamp) -> str:
+    if isinstance(dtstamp, str):
+        return dtstamp
+    t = dtstamp or dt.datetime.now(dt.timezone.utc)
+    if t.tzinfo is not None:
+        t = t.astimezone(dt.timezone.utc)
+    return t.strftime("%Y%m%dT%H%M%SZ")
+
+
+def to_ics(deadlines: list[dict], calname: str, *, dtstamp=None) -> str:
+    """An RFC 5545 VCALENDAR with one all-day VEVENT per deadline that has a day.
+
+    dtstamp: the DTSTAMP of every event (datetime, or "YYYYMMDDTHHMMSSZ"); default now (UTC).
+    """
+    stamp = _stamp(dtstamp)
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
+             "METHOD:PUBLISH", f"X-WR-CALNAME:{escape_text(calname)}"]
+    seen = set()
+    for d in deadlines or []:
+        if not isinstance(d, dict):
+            continue
+        docname, doc_date = _doc_info(d.get("document"))
+        day = due_date(d, doc_date)
+        if day is None:
+            continue
+        uid = _uid(d, docname)
+        if uid in seen:
+            continue
+        seen.add(uid)
+        value = str(d.get("value"))
+        desc = [f"{d.get('text') or ''}", f"kind: {d.get('kind')}", f"value: {value}"]
+        for k in ("modifier", "label", "section", "agency"):
+            if d.get(k):
+                desc.append(f"{k}: {d[k]}")
+        if d.get("partners"):
+            desc.append("partners: " + "; ".join(map(str, d["partners"])))
+        if d.get("task"):
+            desc.append(f"task: {d['task']}")
+        if docname:
+            desc.append(f"document: {docname}")
+        ev = ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp}",
+              f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
+              f"DTEND;VALUE=DATE:{(day + dt.timedelta(days=1)).strftime('%Y%m%d')}"]
+        if value.startswith("FREQ"):
+            ev.append(f"RRULE:{value}")
+        ev.append(f"SUMMARY:{escape_text(_summary(d))}")
+        ev.append(f"DESCRIPTION:{escape_text(chr(10).join(desc))}")
+        cats = [str(d.get("kind") or "deadline")]
+        ev.append(f"CATEGORIES:{escape_text(cats[0])}")
+        ev.append("TRANSP:TRANSPARENT")
+        ev.append("END:VEVENT")
+        lines.extend(ev)
+    lines.append("END:VCALENDAR")
+    return "".join(fold(ln) + "\r\n" for ln in lines)
