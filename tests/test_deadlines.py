@@ -95,6 +95,16 @@ FORMS = [
      "từ ngày 01/7/2025 đến ngày 15/7/2025", "period", "2025-07-01/2025-07-15", None, None),
     ("Áp dụng thống nhất từ năm học 2025-2026.", "2024-09",
      "từ năm học 2025-2026", "start", "2025-09-05/2026-05-31", None, "SY2025-2026"),
+    ("Triển khai thí điểm từ học kỳ II năm học 2024-2025.", None,
+     "từ học kỳ II năm học 2024-2025", "start", "2025-01-18/2025-05-31", None, "SY2024-2025-HK2"),
+    ("Hoàn thành trước khi kết thúc học kỳ I.", "2024-09",
+     "trước khi kết thúc học kỳ I", "deadline", "2024-09-05/2025-01-17", "before", "SY2024-2025-HK1"),
+    ("Chậm nhất đến ngày 31/12/2025, 100% cơ sở giáo dục triển khai học bạ số.", None,
+     "Chậm nhất đến ngày 31/12/2025", "deadline", "2025-12-31", "no_later_than", None),
+    ("Thời gian thực hiện: Quý IV/2024.", None,
+     "Thời gian thực hiện: Quý IV/2024", "deadline", "2024-10-01/2024-12-31", None, "2024-Q4"),
+    ("Thời gian thực hiện: từ tháng 9/2024 đến tháng 5/2025.", None,
+     "từ tháng 9/2024 đến tháng 5/2025", "period", "2024-09/2025-05", None, None),
     ("Chi trả chính sách ngay từ đầu năm học, đúng thời gian.", "2024-09",
      "từ đầu năm học", "start", "2024-09-05/2025-05-31", "start", "SY2024-2025"),
 ]
@@ -162,6 +172,9 @@ TRAPS = [
     "Tham gia đánh giá PISA, TALIS chu kỳ 2024, 2025.",
     "Dạy tiếng Việt cho trẻ trước khi vào lớp Một theo Thông tư số 23/2023/TT-BGDĐT.",
     "Huy động trẻ từ 3 đến 5 tuổi ra lớp; học sinh từ lớp 1 đến lớp 12.",
+    "Tiếp tục thực hiện Chiến lược phát triển giáo dục giai đoạn 2021-2030, tầm nhìn đến năm 2045.",
+    "Năm 2023, toàn tỉnh đã có 85% trường đạt chuẩn quốc gia.",
+    "Phát huy kết quả đạt được trong thời gian tới.",
 ]
 
 

@@ -117,7 +117,8 @@ class _Extractor:
         self.data = load("deadlines")
         sy = self.data["school_year"]
         self.ctx = Context(parse_doc_date(doc_date), _school_day(sy_start, tuple(sy["start"])),
-                           _school_day(sy_end, tuple(sy["end"])), int(sy.get("new_year_month", 8)))
+                           _school_day(sy_end, tuple(sy["end"])), int(sy.get("new_year_month", 8)),
+                           _school_day(sy.get("term1_end"), (1, 17)))
         self.ctx.title_school_year = self._title_school_year()
         given = _valid_masks(masks, len(self.s))
         numbers = self.g.doc_numbers(self.s)
@@ -260,7 +261,7 @@ class _Extractor:
                 if not self._recur_adjacent(e, cs):
                     return None
                 rule = "recurrence"
-            elif e.groups.get("pos") and e.type in ("year", "quarter", "monthyear", "school_year") \
+            elif e.groups.get("pos") and e.type in ("year", "quarter", "monthyear", "school_year", "semester") \
                     and (e.groups.get("y") or e.groups.get("y1")):
                 if self._topic_blocked(cs, e.start) or self._past(cs, e.start):
                     return None

@@ -119,6 +119,9 @@ class Grammar:
             rf"(?:{SP}(?P<y>{YEAR}))?(?!\w)")
         p["school_year"] = (
             rf"(?:(?P<pos>{pos}){SP})?năm{SP}học{SP}(?P<y1>{YEAR}) ?[-/] ?(?P<y2>(?:19|20)\d\d|\d\d)(?!\d)")
+        p["semester"] = (
+            rf"(?:(?P<pos>{pos}){SP})?{words_alt(data.get('semester_words', ['học kỳ']))}{SP}(?P<t>II|I|1|2)(?!\w)"
+            rf"(?:,?{SP}(?:của{SP})?năm{SP}học{SP}(?P<y1>{YEAR}) ?[-/] ?(?P<y2>(?:19|20)\d\d|\d\d)(?!\d))?")
         p["school_year_pos"] = rf"(?P<pos>{pos}){SP}năm{SP}học(?!{SP}\d)(?!\w)"
         p["year"] = rf"(?:(?P<pos>{pos}){SP})?năm{SP}(?P<y>{YEAR})"
         p["year_pos"] = rf"(?P<pos>{pos}){SP}năm(?!{SP}học)(?!{SP}\d)(?!\w)"

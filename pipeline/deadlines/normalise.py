@@ -58,6 +58,7 @@ class Context:
     sy_start: tuple = (9, 5)
     sy_end: tuple = (5, 31)
     new_year_month: int = 8
+    term1_end: tuple = (1, 17)
     title_school_year: Optional[int] = None  # "năm học 2024-2025" in the document's own title
 
 
@@ -112,6 +113,23 @@ def school_year_value(y1: Optional[int], ctx: Context) -> tuple[Optional[str], O
     (sm, sd), (em, ed) = ctx.sy_start, ctx.sy_end
     y2 = y1 + 1 if (em, ed) < (sm, sd) else y1
     return interval(y1, sm, sd, y2, em, ed), f"SY{y1}-{y1 + 1}"
+
+
+def semester_value(y1: Optional[int], term: int, ctx: Context) -> tuple[Optional[str], Optional[str]]:
+    """Term I: school year start → term1_end (next year); term II: the day after → year end."""
+    if not y1:
+        return None, f"HK{term}"
+    whole, label = school_year_value(y1, ctx)
+    if not whole:
+        return None, f"{label}-HK{term}"
+    a, b = whole.split("/")
+    tm, td = ctx.term1_end
+    end1 = dt.date(y1 + 1, tm, td) if (tm, td) < tuple(ctx.sy_start) else dt.date(y1, tm, td)
+    if term == 1:
+        value = f"{a}/{end1.isoformat()}"
+    else:
+        value = f"{(end1 + dt.timedelta(days=1)).isoformat()}/{b}"
+    return value, f"{label}-HK{term}"
 
 
 def doc_school_year(ctx: Context) -> Optional[int]:
@@ -236,6 +254,18 @@ def resolve(e: Expr, g: Grammar, ctx: Context) -> tuple[Optional[str], Optional[
         if y2 != y1 + 1:
             return None, f"SY{y1}-{y2}", pos
         value, label = school_year_value(y1, ctx)
+        return value, label, pos
+    if t == "semester":
+        term = 1 if gr["t"] in ("I", "1") else 2
+        if gr.get("y1"):
+            y1 = int(gr["y1"])
+            y2s = gr["y2"]
+            y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
+            if y2 != y1 + 1:
+                return None, None, pos
+        else:
+            y1 = doc_school_year(ctx)
+        value, label = semester_value(y1, term, ctx)
         return value, label, pos
     if t == "school_year_pos":
         value, label = school_year_value(doc_school_year(ctx), ctx)
