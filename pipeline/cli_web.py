@@ -10,6 +10,10 @@ def cmd_serve(args) -> int:
         print(f"error: no database at {args.db} (run `directives demo` or "
               "`directives ingest PATH...` first)", file=sys.stderr)
         return 2
+    if not _is_directives_db(args.db):
+        print(f"error: {args.db} is not a directives database (no documents table)",
+              file=sys.stderr)
+        return 2
     try:
         from .web import serve
     except ImportError as e:
@@ -23,6 +27,20 @@ def cmd_serve(args) -> int:
           flush=True)
     serve(args.db, host=args.host, port=args.port)
     return 0
+
+
+def _is_directives_db(path: str) -> bool:
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+        try:
+            return bool(conn.execute("select 1 from sqlite_master where type = 'table' and "
+                                     "name = 'documents'").fetchone())
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
 
 
 def register(sub, add) -> None:

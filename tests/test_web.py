@@ -191,6 +191,34 @@ def test_serve_refuses_a_missing_database(tmp_path):
     assert not missing.exists()  # nothing created
 
 
+def test_serve_refuses_a_file_that_is_not_a_directives_database(tmp_path):
+    from pipeline.cli import main
+
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).close()
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not sqlite at all" * 100)
+    assert main(["serve", "--db", str(other)]) == 2
+    assert main(["serve", "--db", str(junk)]) == 2
+
+
+def test_database_named_like_a_page_keeps_both_reachable(web_db, tmp_path):
+    import asyncio
+
+    from pipeline.web import build_datasette
+
+    db = tmp_path / "search.db"
+    shutil.copyfile(web_db, db)
+
+    async def fetch():
+        ds = build_datasette(db)
+        await ds.invoke_startup()
+        return [(await ds.client.get(u)).status_code
+                for u in ("/search?q=x", "/search-db/documents", "/")]
+
+    assert asyncio.run(fetch()) == [200, 200, 200]
+
+
 def test_graph_library_is_vendored_from_the_npm_package():
     js = ROOT / "pipeline/web/static/vendor/cytoscape.min.js"
     head = js.read_text(encoding="utf-8")[:2000]

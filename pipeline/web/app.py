@@ -10,6 +10,10 @@ TEMPLATES = WEB_DIR / "templates"
 STATIC = WEB_DIR / "static"
 STATIC_MOUNT = "-/directives-static"  # served at /-/directives-static/<file>
 PLUGIN_NAME = "directives-web"
+# First path segments taken by this project's pages: a database whose file is named like one of
+# them is served under "<name>-db" instead, so datasette's pages for it stay reachable.
+RESERVED = {"search", "document", "directive", "lineage", "lineage.json", "deadlines",
+            "deadlines.ics"}
 
 
 def metadata(db_name: str) -> dict:
@@ -44,6 +48,7 @@ def register_plugin() -> None:
 def build_datasette(db_path: str | Path, *, settings: Optional[dict] = None):
     """A Datasette on `db_path` (opened with mode=ro: nothing is ever written to it)."""
     from datasette.app import Datasette
+    from datasette.database import Database
 
     db_path = Path(db_path)
     if not db_path.is_file():
@@ -53,14 +58,17 @@ def build_datasette(db_path: str | Path, *, settings: Optional[dict] = None):
     opts = {"truncate_cells_html": 300, "sql_time_limit_ms": 3000,
             "default_facet_size": 15}
     opts.update(settings or {})
+    name = db_path.stem if db_path.stem not in RESERVED else f"{db_path.stem}-db"
     ds = Datasette(
-        files=[str(db_path)],
-        metadata=metadata(db_path.stem),
+        files=[str(db_path)] if name == db_path.stem else [],
+        metadata=metadata(name),
         template_dir=str(TEMPLATES),
         static_mounts=[(STATIC_MOUNT, str(STATIC))],
         settings=opts,
         cors=False,
     )
+    if name != db_path.stem:
+        ds.add_database(Database(ds, path=str(db_path), is_mutable=True), name=name)
     return ds
 
 
