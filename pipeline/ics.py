@@ -11,7 +11,8 @@ A recurrence needs a first occurrence: `FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=15` st
 are a hash of the document, span, text and value, so the same deadline keeps its UID.
 
 Each dict has the Deadline.to_dict() keys, plus an optional "document": a name (str) or a header
-dict ({"key", "title", "date", "path"}), whose date (ISO, "YYYY-MM" or "YYYY") anchors recurrences.
+dict ({"key", "title", "date", "path"}), whose date (ISO, "YYYY-MM" or "YYYY") anchors recurrences;
+a top-level "document_date" does the same when "document" is only a name.
 """
 from __future__ import annotations
 
@@ -79,13 +80,14 @@ def _bounds(value: Optional[str]) -> tuple[Optional[dt.date], Optional[dt.date]]
         return None, None
 
 
-def _doc_info(doc) -> tuple[str, Optional[tuple]]:
-    """(name, (year, month, day) with None parts) of the optional "document" entry."""
+def _doc_info(doc, date=None) -> tuple[str, Optional[tuple]]:
+    """(name, (year, month, day) with None parts) of the optional "document" entry (a name or a
+    header dict); a top-level "document_date" in the deadline's dict also gives the date."""
     if isinstance(doc, dict):
         name = doc.get("key") or doc.get("title") or doc.get("path") or doc.get("name") or ""
-        date = doc.get("date") or doc.get("doc_date")
+        date = doc.get("date") or doc.get("doc_date") or date
     else:
-        name, date = ("" if doc is None else str(doc)), None
+        name = "" if doc is None else str(doc)
     parts = None
     if date:
         m = re.fullmatch(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*", str(date))
@@ -176,7 +178,7 @@ def to_ics(deadlines: list[dict], calname: str, *, dtstamp=None) -> str:
     for d in deadlines or []:
         if not isinstance(d, dict):
             continue
-        docname, doc_date = _doc_info(d.get("document"))
+        docname, doc_date = _doc_info(d.get("document"), d.get("document_date") or d.get("doc_date"))
         day = due_date(d, doc_date)
         if day is None:
             continue

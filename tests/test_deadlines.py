@@ -417,7 +417,7 @@ def test_odd_text_objects_never_raise():
 
 
 # --------------------------------------------------------------------------- evaluation
-GOLD = {"documents": {"a.txt": {"deadlines": [
+GOLD = {"files": {"a.txt": {"deadlines": [
     {"text": "trước ngày 15/12/2024", "value": "2024-12-15", "kind": "deadline", "agency": "Sở X"},
     {"text": "năm 2025", "context": "tổ chức hội thi năm 2025", "value": "2025", "kind": "deadline"},
     {"text": "định kỳ", "occurrence": 1, "value": None, "kind": "recurring"},
@@ -428,9 +428,9 @@ TEXT_A = ("Sở X báo cáo trước ngày 15/12/2024; định kỳ kiểm tra. 
 
 def test_locate_uses_context_occurrence_and_flexible_spaces():
     t = TEXT_A.replace("ngày 15", "ngày   15")
-    a = locate_one(GOLD["documents"]["a.txt"]["deadlines"][0], t)
+    a = locate_one(GOLD["files"]["a.txt"]["deadlines"][0], t)
     assert t[a[0]:a[1]] == "trước ngày   15/12/2024"
-    b = locate_one(GOLD["documents"]["a.txt"]["deadlines"][2], t)
+    b = locate_one(GOLD["files"]["a.txt"]["deadlines"][2], t)
     assert b[0] == t.index("định kỳ báo cáo")
     assert locate_one({"text": "quý IV/2030"}, t) is None
 
@@ -455,7 +455,7 @@ def test_score_counts_overlaps_values_and_agencies():
 def test_gold_file_entries_all_locate_in_the_corpus():
     gold = json.loads((ROOT / "tests" / "gold" / "deadlines.json").read_text(encoding="utf-8"))
     from pipeline.deadlines.evaluate import _load_text
-    for name, doc in gold["documents"].items():
+    for name, doc in gold["files"].items():
         text = _load_text(name, gold, None)
         assert text is not None, name
         for e in doc["deadlines"]:

@@ -101,6 +101,10 @@ def test_recurrences_start_on_the_first_occurrence_after_the_document_date():
     d = dl(kind="recurring", value="FREQ=MONTHLY;BYMONTHDAY=20", document={"date": "2024-09-25"})
     (ev,) = events(to_ics([d], "x", dtstamp=STAMP))
     assert ev["DTSTART;VALUE=DATE"] == "20241020" and ev["RRULE"] == "FREQ=MONTHLY;BYMONTHDAY=20"
+    d = dl(kind="recurring", value="FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", document="x.txt",
+           document_date="2025-03-01")  # a stored row: name and date side by side
+    (ev,) = events(to_ics([d], "x", dtstamp=STAMP))
+    assert ev["DTSTART;VALUE=DATE"] == "20280229"
 
 
 def test_deadlines_without_a_day_are_left_out():

@@ -101,6 +101,12 @@ def _figures(c: dict) -> dict:
     return out
 
 
+def _documents(gold: dict) -> dict:
+    """file name → gold entry; the gold file keeps them under "files" (as the citation gold
+    does, so `directives eval` can merge both) or "documents"."""
+    return gold.get("files") or gold.get("documents") or {}
+
+
 def _load_text(name: str, gold: dict, corpus: Optional[Path]) -> Optional[Text]:
     from ..normalise import normalise
     from ..readers import read
@@ -117,7 +123,7 @@ def score(gold: dict, predicted: dict[str, list[dict]],
           corpus: Optional[Union[str, Path]] = None) -> dict:
     """Precision/recall/F1 by span overlap and value accuracy on matches, per file and overall.
 
-    gold: the parsed gold file ({"documents": {file: {"deadlines": [...]}}}).
+    gold: the parsed gold file ({"files": {file: {"deadlines": [...]}}}; "documents" also read).
     predicted: file name → list of Deadline.to_dict() (a "span" [start, end] each).
     texts: file name → normalised Text (or its string) to locate gold entries in; files not given
     are read from `corpus` (default: the gold file's "corpus" folder under the project root).
@@ -126,10 +132,10 @@ def score(gold: dict, predicted: dict[str, list[dict]],
     files: dict[str, dict] = {}
     total = {k: 0 for k in ("tp", "fp", "fn", "value_ok", "kind_ok", "modifier_ok",
                             "agency_ok", "agency_n", "unlocated")}
-    names = list(gold.get("documents", {}))
-    names += [n for n in predicted if n not in gold.get("documents", {})]
+    docs = _documents(gold)
+    names = list(docs) + [n for n in predicted if n not in docs]
     for name in names:
-        entries = gold.get("documents", {}).get(name, {}).get("deadlines", [])
+        entries = (docs.get(name) or {}).get("deadlines", [])
         preds = predicted.get(name, []) or []
         text = texts.get(name)
         if text is None and entries:
@@ -185,7 +191,7 @@ def predict(gold: dict, corpus: Optional[Union[str, Path]] = None,
     from . import extract_deadlines
 
     preds, texts = {}, {}
-    for name, doc in gold.get("documents", {}).items():
+    for name, doc in _documents(gold).items():
         text = _load_text(name, gold, Path(corpus) if corpus else None)
         if text is None:
             continue
