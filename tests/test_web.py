@@ -288,6 +288,12 @@ def test_search_full_text_and_facets(server, ids):
     _, _, narrowed = _get(server + "/search?q=" + urllib.parse.quote("giáo dục") + "&type=CT")
     docs = re.findall(r'data-doc="(\d+)"', narrowed)
     assert docs and f'data-doc="{ids["004"]}"' not in narrowed
+    # "(none)" is a facet value too: documents without a year
+    conn = sqlite3.connect(server_db_path(server))
+    no_year = {str(r[0]) for r in conn.execute("select id from documents where year is null")}
+    conn.close()
+    _, _, body = _get(server + "/search?year=__none__")
+    assert set(re.findall(r'data-doc="(\d+)"', body)) == no_year
     # a cited number finds its directive page
     _, _, body = _get(server + "/search?q=" + urllib.parse.quote("91-KL/TW"))
     assert 'href="/directive?key=91-KL%2FTW"' in body

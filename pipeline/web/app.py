@@ -76,9 +76,13 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001,
           log_level: str = "warning") -> None:
     """Run the web application until interrupted (uvicorn, as `datasette serve` does)."""
     import asyncio
+    import inspect
 
     import uvicorn
 
     ds = build_datasette(db_path)
     asyncio.run(ds.invoke_startup())
-    uvicorn.run(ds.app(), host=host, port=port, log_level=log_level, lifespan="on")
+    kwargs = {}
+    if "timeout_graceful_shutdown" in inspect.signature(uvicorn.Config).parameters:
+        kwargs["timeout_graceful_shutdown"] = 5  # an idle browser connection never blocks Ctrl-C
+    uvicorn.run(ds.app(), host=host, port=port, log_level=log_level, lifespan="on", **kwargs)

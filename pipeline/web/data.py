@@ -207,6 +207,11 @@ def split_snippet(snippet: str) -> list[tuple[str, bool]]:
 
 
 FACETS = ("issuer", "type", "year")
+NONE = "__none__"  # the facet value of a missing field
+
+
+def facet_value(v) -> str:
+    return NONE if v is None or v == "" else str(v)
 
 
 def search(db, q: str = "", filters: Optional[dict] = None, limit: int = 50) -> dict:
@@ -246,13 +251,14 @@ def search(db, q: str = "", filters: Optional[dict] = None, limit: int = 50) -> 
         docs = [d for d in docs if d["id"] in match_ids]
 
     def keep(d, skip=None):
-        return all(str(d.get(k)) == str(v) for k, v in filters.items() if k != skip)
+        return all(facet_value(d.get(k)) == str(v) for k, v in filters.items() if k != skip)
 
     facets = {}
     for f in FACETS:
-        counts = Counter(d.get(f) for d in docs if keep(d, skip=f))
-        facets[f] = [{"value": v, "count": c, "selected": str(filters.get(f)) == str(v)}
-                     for v, c in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))]
+        counts = Counter(facet_value(d.get(f)) for d in docs if keep(d, skip=f))
+        facets[f] = [{"value": v, "label": "(none)" if v == NONE else v, "count": c,
+                      "selected": str(filters.get(f)) == v}
+                     for v, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
     results = [d for d in docs if keep(d)]
     for d in results:
         d["label"] = doc_label(d)

@@ -151,7 +151,7 @@ async def search(datasette, request):
         if str(filters.get(field)) == str(value):
             params.pop(field, None)
         else:
-            params[field] = "" if value is None else value
+            params[field] = value
         return urls["url"]("/search", **params)
 
     return await _page(datasette, request, "search.html", {**result, "facet_url": facet_url})
