@@ -292,6 +292,7 @@ def test_search_full_text_and_facets(server, ids):
     conn = sqlite3.connect(server_db_path(server))
     no_year = {str(r[0]) for r in conn.execute("select id from documents where year is null")}
     conn.close()
+    assert no_year
     _, _, body = _get(server + "/search?year=__none__")
     assert set(re.findall(r'data-doc="(\d+)"', body)) == no_year
     # a cited number finds its directive page
