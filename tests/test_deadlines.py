@@ -105,6 +105,10 @@ FORMS = [
      "Thời gian thực hiện: Quý IV/2024", "deadline", "2024-10-01/2024-12-31", None, "2024-Q4"),
     ("Thời gian thực hiện: từ tháng 9/2024 đến tháng 5/2025.", None,
      "từ tháng 9/2024 đến tháng 5/2025", "period", "2024-09/2025-05", None, None),
+    ("Gửi hồ sơ về Sở trước 17h00 ngày 15/12/2024.", None,
+     "trước 17h00 ngày 15/12/2024", "deadline", "2024-12-15", "before", None),
+    ("Kế hoạch được triển khai từ ngày 01/9/2024.", "2024-09-17",
+     "từ ngày 01/9/2024", "start", "2024-09-01", None, None),
     ("Chi trả chính sách ngay từ đầu năm học, đúng thời gian.", "2024-09",
      "từ đầu năm học", "start", "2024-09-05/2025-05-31", "start", "SY2024-2025"),
 ]
@@ -131,6 +135,7 @@ RECURRENCES = [
     ("Tổ chức đánh giá 6 tháng một lần.", "6 tháng một lần", "FREQ=MONTHLY;INTERVAL=6", None),
     ("Tổ chức hội thi 2 lần/năm.", "2 lần/năm", "FREQ=MONTHLY;INTERVAL=6", None),
     ("Báo cáo định kỳ hằng tuần.", "định kỳ hằng tuần", "FREQ=WEEKLY", None),
+    ("Hằng năm, các đơn vị tổng hợp kết quả gửi về Sở.", "Hằng năm", "FREQ=YEARLY", None),
 ]
 
 
@@ -175,6 +180,7 @@ TRAPS = [
     "Tiếp tục thực hiện Chiến lược phát triển giáo dục giai đoạn 2021-2030, tầm nhìn đến năm 2045.",
     "Năm 2023, toàn tỉnh đã có 85% trường đạt chuẩn quốc gia.",
     "Phát huy kết quả đạt được trong thời gian tới.",
+    "Tiếp tục duy trì kết quả phổ cập đạt được từ năm 2020.",
 ]
 
 

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 _RECUR = ("recur", "recur_each", "recur_times", "recur_date")
 _EXPLICIT_YEAR = ("year", "monthyear", "quarter", "half")
 _GAP_RANGE = re.compile(r" {0,3}(?:đến|tới|-) {0,3}", re.I)
+_NUMBERING_ONLY = re.compile(r"\s*(?:(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ])[.)]\s*|[-+•]\s*)?")
 _CELL_YEAR = re.compile(r"\s*(?:năm\s+)?((?:19|20)\d\d)\s*\.?\s*", re.I)
 _CELL_RANGE = re.compile(r"\s*(?:giai\s+đoạn\s+|từ\s+)?(?:năm\s+)?((?:19|20)\d\d)\s*(?:-|đến)\s*(?:năm\s+)?((?:19|20)\d\d)\s*", re.I)
 
@@ -233,6 +234,8 @@ class _Extractor:
         g, s = self.g, self.s
         if re.search(r"định\s+kỳ[^.;\n]{0,25}$", s[max(cs, e.start - 30):e.start], re.I):
             return True
+        if _NUMBERING_ONLY.fullmatch(s, cs, e.start) is not None and re.match(r" ?,", s[e.end:e.end + 2]):
+            return True  # "Hằng năm, các đơn vị báo cáo ...": the clause's own adverbial
         w = int(self.data["recurrence"].get("adjacent_verbs_window", 3))
         before = " ".join(s[max(cs, e.start - 60):e.start].split()[-w:])
         after = s[e.end:e.end + 60].lstrip(" ,")
@@ -319,14 +322,12 @@ class _Extractor:
         return "deadline"
 
     def _before_doc(self, value: Optional[str]) -> bool:
+        """Whether a value ends before the document's year began ("từ năm 2020" in 2024)."""
         d = self.ctx.doc
         if not d.year or not value:
             return False
         _a, b = bounds(value)
-        if not b:
-            return False
-        doc_start = f"{d.year:04d}-{(d.month or 1):02d}-{(d.day or 1):02d}"
-        return b < doc_start
+        return bool(b) and b < f"{d.year:04d}-01-01"
 
     def _range_value(self, e: Expr):
         a, b = e.groups["a"], e.groups["b"]

@@ -100,12 +100,13 @@ class Grammar:
         p["rel"] = (
             rf"(?P<n>\d{{1,3}}|{numw}){SP}(?P<unit>{rel_units})(?!\w)"
             rf"(?:,?{SP}(?P<from>{from_w}){SP}(?P<anchor>{anchor}))?")
+        hour = rf"(?:\d{{1,2}} ?(?:h|giờ)(?: ?\d{{2}}(?: ?phút)?)?,?{SP})"  # "17h00 ngày 15/12/2024"
         p["date_slash"] = (
-            rf"(?:ngày{SP})?(?P<d>{DAY})(?P<sep>[/.\-])(?P<m>{MONTH})(?P=sep)(?P<y>{YEAR})(?![/\d])")
+            rf"{hour}?(?:ngày{SP})?(?P<d>{DAY})(?P<sep>[/.\-])(?P<m>{MONTH})(?P=sep)(?P<y>{YEAR})(?![/\d])")
         p["date_words"] = (
-            rf"(?:ngày{SP})?(?P<d>{DAY}){SP}tháng{SP}(?P<m>{m_any})(?:{SP}|,{SP})năm{SP}(?P<y>{YEAR})")
+            rf"{hour}?(?:ngày{SP})?(?P<d>{DAY}){SP}tháng{SP}(?P<m>{m_any})(?:{SP}|,{SP})năm{SP}(?P<y>{YEAR})")
         p["daymonth"] = (
-            rf"(?:ngày{SP}(?P<d>{DAY})(?:/(?P<m>{MONTH})|{SP}tháng{SP}(?P<m2>{m_any}))"
+            rf"{hour}?(?:ngày{SP}(?P<d>{DAY})(?:/(?P<m>{MONTH})|{SP}tháng{SP}(?P<m2>{m_any}))"
             rf"|(?P<d3>{DAY})/(?P<m3>{MONTH}))(?![/\d\-])(?!\.\d)")
         p["monthyear"] = (
             rf"(?:(?P<pos>{pos}){SP})?tháng{SP}(?P<m>{m_any})"
