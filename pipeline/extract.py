@@ -17,26 +17,13 @@ from .readers import read
 from .sections import parse_sections
 
 
-def _doc_date(header) -> str | None:
-    """The best-known date of the document (day may be blank in drafts): ISO, YYYY-MM or YYYY."""
-    if header.date:
-        return header.date
-    text = header.date_text or ""
-    import re
-
-    m = re.search(r"tháng\s+(\d{1,2})\s+năm\s+(\d{4})", text)
-    if m and 1 <= int(m.group(1)) <= 12:
-        return f"{m.group(2)}-{int(m.group(1)):02d}"
-    return str(header.year) if header.year else None
-
-
 def extract_text(text: Text) -> DocumentRecord:
     header = parse_header(text)
     sections = parse_sections(text)
     citations, relations, named_refs = extract_citations(text, header=header, sections=sections)
     deadlines = extract_deadlines(
         text,
-        doc_date=_doc_date(header),
+        doc_date=header.best_date(),
         sections=sections,
         masks=[(c.start, c.end) for c in citations],
     )

@@ -16,7 +16,8 @@ from .model import Block, Line, RawDocument, Text
 from .readers.text import SUPERSCRIPT
 
 _DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u00ad]")
-_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v]+")
+# tabs are kept apart: they separate table cells, and an empty cell must stay a cell
+_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\f\v]+")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _MULTI_SPACE = re.compile(" {2,}")
 _SENTENCE_END = re.compile(r"(?:[.!?:;…]|\./\.)\s*[\"”’')\]]?$")
@@ -41,7 +42,7 @@ def clean_chars(s: str) -> str:
     s = _ZERO_WIDTH.sub("", s)
     s = _DASHES.sub("-", s)
     s = s.replace("\u2028", " ").replace("\u2029", " ")
-    return _SPACES.sub(lambda m: "\t" if "\t" in m.group(0) else " ", s)
+    return _SPACES.sub(" ", s)
 
 
 def _clean_block(b: Block) -> Block:

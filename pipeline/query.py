@@ -6,6 +6,8 @@ from typing import Optional
 
 import sqlite_utils
 
+from .model import best_date
+
 
 def find_document(db: sqlite_utils.Database, ref: str) -> Optional[dict]:
     """A stored document by id, path, path suffix/file name, or own key (3707/KH-UBND)."""
@@ -97,7 +99,8 @@ def deadlines(db: sqlite_utils.Database, *, due_before: Optional[str] = None,
         where.append("dl.document_id = ?")
         args.append(doc["id"])
     rows = db.query(
-        "select d.path, d.key as document_key, d.title as document_title, dl.* "
+        "select d.path, d.key as document_key, d.title as document_title, d.date as doc_day, "
+        "d.date_text as doc_date_text, d.year as doc_year, dl.* "
         "from deadlines dl join documents d on d.id = dl.document_id "
         f"where {' and '.join(where)} order by dl.value is null, dl.value, d.path", args)
     out = []
@@ -106,5 +109,6 @@ def deadlines(db: sqlite_utils.Database, *, due_before: Optional[str] = None,
         r["partners"] = json.loads(r.get("partners") or "[]")
         r["span"] = [r.pop("start"), r.pop("end")]
         r["document"] = r["document_key"] or r["path"]
+        r["document_date"] = best_date(r.pop("doc_day"), r.pop("doc_date_text"), r.pop("doc_year"))
         out.append(r)
     return out
