@@ -459,7 +459,7 @@ def test_score_counts_overlaps_values_and_agencies():
 
 
 def test_gold_file_entries_all_locate_in_the_corpus():
-    gold = json.loads((ROOT / "tests" / "gold" / "deadlines.json").read_text(encoding="utf-8"))
+    gold = json.loads((ROOT / "tests" / "gold" / "corpus.json").read_text(encoding="utf-8"))
     from pipeline.deadlines.evaluate import _load_text
     for name, doc in gold["files"].items():
         text = _load_text(name, gold, None)
@@ -470,7 +470,7 @@ def test_gold_file_entries_all_locate_in_the_corpus():
 
 def test_corpus_meets_the_targets_on_the_gold():
     from pipeline.deadlines.evaluate import predict
-    gold = json.loads((ROOT / "tests" / "gold" / "deadlines.json").read_text(encoding="utf-8"))
+    gold = json.loads((ROOT / "tests" / "gold" / "corpus.json").read_text(encoding="utf-8"))
     preds, texts = predict(gold, use_citations=False)
     r = score(gold, preds, texts)["overall"]
     assert r["f1"] >= 0.90 and r["value_accuracy"] >= 0.95, r
