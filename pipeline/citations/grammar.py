@@ -73,6 +73,7 @@ class Grammar:
     stop_words: frozenset
     units: dict
     nouns_longest_first: tuple
+    nouns_by_last_word: dict      # last word → nouns ending in it, longest first
     not_before: tuple             # lower-case words after which a number is a form code
     law_before: re.Pattern        # 'Luật <Name> số' ending right before a number
     law_types: dict
@@ -82,6 +83,13 @@ class Grammar:
     chain_fillers: list
     cue_adverbs: tuple
     strength: list
+
+
+def _index_by_last_word(nouns: list) -> dict:
+    index: dict = {}
+    for n in nouns:  # already longest first
+        index.setdefault(n.rsplit(None, 1)[-1], []).append(n)
+    return {k: tuple(v) for k, v in index.items()}
 
 
 @lru_cache(maxsize=1)
@@ -128,6 +136,7 @@ def grammar() -> Grammar:
         stop_words=frozenset(iss["stop_words"]),
         units=dict(iss["units"]),
         nouns_longest_first=tuple(nouns),
+        nouns_by_last_word=_index_by_last_word(nouns),
         not_before=tuple(sorted((w.lower() for w in types["not_citations_before"]["words"]),
                                 key=len, reverse=True)),
         law_before=re.compile(
@@ -164,7 +173,8 @@ def noun_before(text: str, pos: int):
     if low.endswith("liên tịch") and not low.endswith("thông tư liên tịch"):
         w = w[:-9].rstrip(" \t")
         low = low[:-9].rstrip(" \t")
-    for noun in g.nouns_longest_first:
+    last = low.rsplit(None, 1)[-1] if low else ""
+    for noun in g.nouns_by_last_word.get(last, ()):
         if low.endswith(noun):
             i = len(low) - len(noun)
             if i and low[i - 1].isalnum():

@@ -118,9 +118,10 @@ def fill_from_full_mentions(cits: list[Found]) -> None:
 def resolve(text: str, cits: list[Found], own_issuer: Optional[str],
             own_place: Optional[str]) -> None:
     share_coordinated(text, cits)
+    places = None  # scanning the document for its places costs a pass: only when needed
     relative = [c for c in cits if c.issuer and (_BARE_UNIT.search(c.issuer)
                                                  or _BARE_COMMITTEE.search(c.issuer))]
-    if relative:  # scanning the document for its places costs a pass: only when needed
+    if relative:
         places = place_names(text, own_issuer, own_place)
         for c in relative:
             c.issuer = complete_relative(c.issuer, places)
@@ -129,6 +130,7 @@ def resolve(text: str, cits: list[Found], own_issuer: Optional[str],
     for c in symbol_only:
         c.issuer = c.issuer_from_symbol
     if any(_BARE_UNIT.search(c.issuer) for c in symbol_only):
-        places = place_names(text, own_issuer, own_place)
+        if places is None:
+            places = place_names(text, own_issuer, own_place)
         for c in symbol_only:
             c.issuer = complete_relative(c.issuer, places)
