@@ -26,16 +26,36 @@ def _db(args):
 
 def cmd_ingest(args) -> int:
     from .ingest import ingest
+    from .progress import Progress, printable
+
+    progress = Progress(sys.stderr, quiet=args.quiet)
 
     def on_file(path, status, error):
         if status == "error":
-            print(f"error: {path}: {error}", file=sys.stderr)
-        elif not args.quiet:
-            print(f"{status}: {path}")
+            progress.message(f"error: {path}: {error}")
+        elif args.verbose:
+            progress.message(f"{status}: {path}")
 
-    report = ingest(args.paths, args.db, force=args.force, on_file=on_file)
+    report = ingest(args.paths, args.db, force=args.force, on_file=on_file,
+                    workers=args.workers, progress=progress, prune=args.prune,
+                    timeout=args.timeout or None, max_text_mb=args.max_text_mb,
+                    max_file_mb=args.max_file_mb)
+    if report.missing:
+        verb = "removed from the database" if args.prune else \
+            "still in the database (run with --prune to remove them)"
+        if not args.quiet or args.prune:
+            for p in report.missing[:20]:
+                print(f"missing: {printable(p)}", file=sys.stderr)
+            if len(report.missing) > 20:
+                print(f"missing: … and {len(report.missing) - 20} more (see `directives status`)",
+                      file=sys.stderr)
+        print(f"{len(report.missing)} file(s) no longer on disk, {verb}", file=sys.stderr)
+    mb = report.bytes / 1e6
+    rate = f", {report.ingested / report.elapsed:.1f} files/s, {mb / report.elapsed:.1f} MB/s" \
+        if report.ingested and report.elapsed > 0 else ""
     print(f"{report.ingested} ingested, {report.unchanged} unchanged, "
-          f"{len(report.failed)} failed ({report.seen} files) → {args.db}")
+          f"{len(report.failed)} failed ({report.seen} files) in {report.elapsed:.1f} s"
+          f"{rate} → {args.db}")
     return min(len(report.failed), 100)
 
 
@@ -139,16 +159,28 @@ def cmd_search(args) -> int:
 
 
 def cmd_status(args) -> int:
+    from .ingest import missing_files
+    from .progress import printable
     from .query import status
 
-    rows = status(_db(args))
+    db = _db(args)
+    rows = status(db)
+    missing = set(missing_files(db))
+    for r in rows:
+        if r["path"] in missing:
+            r["missing"] = True
+            if r["status"] == "ok":
+                r["status"] = "missing"
+                r["error"] = "file no longer on disk (`directives ingest FOLDER --prune` removes it)"
     if args.format == "json":
         _print_json(rows)
         return 0
-    failed = [r for r in rows if r["status"] != "ok"]
-    for r in failed:
-        print(f"{r['status']}: {r['path']}: {r['error']}")
-    print(f"{len(rows) - len(failed)} ok, {len(failed)} failed")
+    failed = [r for r in rows if r["status"] == "error"]
+    gone = [r for r in rows if r["status"] == "missing"]
+    for r in failed + gone:
+        print(f"{r['status']}: {printable(r['path'])}: {r['error']}")
+    print(f"{len(rows) - len(failed) - len(gone)} ok, {len(failed)} failed, "
+          f"{len(gone)} missing")
     return 1 if failed else 0
 
 
@@ -229,6 +261,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("paths", nargs="+", help="files or folders")
     sp.add_argument("--force", action="store_true", help="re-extract unchanged files too")
     sp.add_argument("--quiet", action="store_true", help="print only errors and the total")
+    sp.add_argument("--verbose", action="store_true", help="print a line for every file")
+    sp.add_argument("--workers", type=int, default=None,
+                    help="extraction processes (default: the machine's cores; 0: none)")
+    sp.add_argument("--prune", action="store_true",
+                    help="remove stored files under PATHS that no longer exist on disk")
+    sp.add_argument("--timeout", type=float, default=120.0,
+                    help="seconds allowed to extract one file (default 120; 0: no limit)")
+    sp.add_argument("--max-text-mb", type=float, default=50.0,
+                    help="larger .txt/.md files are refused (default 50)")
+    sp.add_argument("--max-file-mb", type=float, default=200.0,
+                    help="larger .docx/.pdf files are refused (default 200)")
     sp = add("extract", cmd_extract, "extract one file and print the result (no database)",
              db=False, fmt=True)
     sp.add_argument("file")
@@ -237,7 +280,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("search", cmd_search, "full-text search over section headings and text", fmt=True)
     sp.add_argument("query")
     sp.add_argument("--limit", type=int, default=20)
-    add("status", cmd_status, "list stored files that failed, with the reason", fmt=True)
+    add("status", cmd_status, "list stored files that failed (with the reason) or are missing",
+        fmt=True)
     sp = add("eval", cmd_eval, "score extraction against a gold file (precision, recall, F1)",
              db=False, fmt=True)
     sp.add_argument("gold", nargs="+", help="gold JSON file(s), e.g. tests/gold/corpus.json")

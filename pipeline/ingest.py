@@ -1,19 +1,53 @@
-"""Walk files and folders, skip what is unchanged, extract the rest, store each in its own
-transaction, and report failures per file without stopping the batch."""
+"""Bulk ingest: walk folders, skip what is unchanged, extract the rest in worker processes,
+and store the results from one writer in batched transactions.
+
+    walk ──▶ stat / compare with the stored index ──▶ worker processes ──▶ one writer ──▶ SQLite
+             (unchanged: size+mtime, then hash)        (hash, read,          (batches of ~50
+                                                         extract)             files or ~1 s)
+
+* Unchanged files cost one stat: the stored (size, mtime) is loaded once at the start; a file
+  whose size or mtime moved is hashed and only re-extracted when its SHA-256 differs.
+* Each worker holds at most two files; the writer holds at most one batch. Memory does not grow
+  with the corpus (only the list of paths does: ~100 bytes a file).
+* Each document is replaced atomically (a savepoint inside the batch transaction); the batch
+  commits as a whole. Killing the process at any moment loses at most the uncommitted batch;
+  a re-run finishes the rest.
+* A worker that runs over `timeout` seconds on one file is killed and replaced; the file is
+  recorded as "extraction timed out". A worker that dies (out of memory, crash) costs one file.
+* Bad input never stops the batch: every failure is one row with status 'error' and a reason.
+* Two ingests on the same database interleave their batches (BEGIN IMMEDIATE waits on the other);
+  a path is one row whichever commits last.
+"""
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import signal
+import stat as statmod
+import sqlite3
 import sys
+import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from .extract import extract_file
 from .model import DocumentError
-from .store import open_db, save_document, save_error, stored_hash
+from .store import open_db, remove_documents, save_document, save_error, write_transaction
 
-SUPPORTED = {".txt", ".md", ".docx", ".pdf"}
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+SUPPORTED = TEXT_SUFFIXES | {".docx", ".pdf"}
+MB = 1024 * 1024
+
+DEFAULT_MAX_TEXT_MB = 50      # a plan is a few hundred KB; 50 MB of text is a runaway
+DEFAULT_MAX_FILE_MB = 200     # DOCX and PDF (the readers have the same cap)
+DEFAULT_TIMEOUT = 120.0       # seconds of extraction for one file
+BATCH_FILES = 50
+BATCH_SECONDS = 1.0
+BATCH_BYTES = 64 * MB         # of extracted text held before a commit
+RACY_NS = 2_000_000_000       # a file modified this recently is not trusted by its mtime
+PER_WORKER = 2                # files queued to a worker (one working, one waiting)
 
 
 @dataclass
@@ -22,29 +56,61 @@ class IngestReport:
     ingested: int = 0
     unchanged: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    removed: int = 0
+    bytes: int = 0              # bytes of the files extracted (not the unchanged ones)
+    elapsed: float = 0.0
+    workers: int = 0
 
     def to_dict(self) -> dict:
         return {"seen": self.seen, "ingested": self.ingested, "unchanged": self.unchanged,
-                "failed": [{"path": p, "error": e} for p, e in self.failed]}
+                "failed": [{"path": p, "error": e} for p, e in self.failed],
+                "missing": list(self.missing), "removed": self.removed, "bytes": self.bytes,
+                "elapsed": round(self.elapsed, 3), "workers": self.workers}
 
 
-def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+@dataclass
+class Limits:
+    max_text_bytes: int = DEFAULT_MAX_TEXT_MB * MB
+    max_file_bytes: int = DEFAULT_MAX_FILE_MB * MB
+
+
+# --------------------------------------------------------------------------- walking
+
+def iter_files(paths: Iterable[str | Path],
+               on_error: Optional[Callable[[str, str], None]] = None) -> Iterator[Path]:
     """Files under `paths` with a supported extension, sorted, hidden files skipped.
 
     Symlinked folders are not followed (no loops); a named file is taken as it is, whatever its
-    extension, so that a bad one gets its own clear error.
+    extension, so that a bad one gets its own clear error. A folder that cannot be listed is
+    passed to `on_error(path, reason)`.
     """
+    def walk_error(e: OSError) -> None:
+        if on_error:
+            on_error(str(e.filename or "?"), f"cannot list folder: {_os_reason(e)}")
+
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            for root, dirs, files in os.walk(p, followlinks=False):
+            for root, dirs, files in os.walk(p, followlinks=False, onerror=walk_error):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if name.startswith(".") or Path(name).suffix.lower() not in SUPPORTED:
+                    if name.startswith(".") or os.path.splitext(name)[1].lower() not in SUPPORTED:
                         continue
                     yield Path(root) / name
         else:
             yield p
+
+
+def path_key(path: str | Path) -> str:
+    """The text stored for a path: as given, with bytes that are not UTF-8 (a file name from an
+    old zip or a Windows share) shown as \\x escapes, since SQLite stores UTF-8 only."""
+    s = os.fspath(path)
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def file_hash(path: Path) -> tuple[str, int]:
@@ -57,47 +123,608 @@ def file_hash(path: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
+def _os_reason(e: OSError) -> str:
+    if e.errno == errno.ELOOP:
+        return "symlink loop (too many levels of symbolic links)"
+    if e.errno == errno.ENOENT:
+        return "file not found (removed during the run, or a broken symlink)"
+    if e.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if e.errno == errno.ENAMETOOLONG:
+        return "file name too long"
+    if e.errno == errno.EISDIR:
+        return "is a directory, not a file"
+    return f"cannot read file: {e.strerror or e}"
+
+
+# --------------------------------------------------------------------------- one file (worker)
+
+def process_file(path: str, prev_sha: Optional[str], limits: Limits):
+    """Hash, compare, read and extract one file. Never raises.
+
+    Returns (kind, sha, size, payload): ("ok", sha, size, DocumentRecord),
+    ("unchanged", sha, size, None) when the content hash equals `prev_sha`, or
+    ("error", sha|None, size|None, reason).
+    """
+    sha = size = None
+    try:
+        st = os.stat(path)
+        if statmod.S_ISDIR(st.st_mode):
+            return ("error", None, None, "is a directory, not a file")
+        if not statmod.S_ISREG(st.st_mode):
+            return ("error", None, None, "not a regular file (a device, pipe or socket)")
+        size = st.st_size
+        text = os.path.splitext(path)[1].lower() in TEXT_SUFFIXES
+        cap = limits.max_text_bytes if text else limits.max_file_bytes
+        if size > cap:
+            kind = "text files" if text else "DOCX/PDF files"
+            return ("error", None, size,
+                    f"file too large: {size / MB:.0f} MB, over the {cap / MB:.0f} MB limit "
+                    f"for {kind} (--{'max-text-mb' if text else 'max-file-mb'})")
+        with open(path, "rb") as f:
+            data = f.read(cap + 1)
+        if len(data) > cap:
+            return ("error", None, len(data), f"file too large: over the {cap / MB:.0f} MB limit "
+                                              "(it grew while being read)")
+        sha, size = hashlib.sha256(data).hexdigest(), len(data)
+        del data
+        if prev_sha is not None and sha == prev_sha:
+            return ("unchanged", sha, size, None)
+        from .extract import extract_file
+
+        return ("ok", sha, size, extract_file(path))
+    except DocumentError as e:
+        return ("error", sha, size, e.reason)
+    except OSError as e:
+        return ("error", sha, size, _os_reason(e))
+    except RecursionError:
+        return ("error", sha, size, "internal error: nesting too deep (RecursionError)")
+    except MemoryError:
+        return ("error", sha, size, "out of memory while extracting")
+    except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch
+        return ("error", sha, size, f"internal error: {type(e).__name__}: {e}")
+
+
+# --------------------------------------------------------------------------- worker processes
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when the parent dies (kill -9 of the ingest)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:  # noqa: BLE001 - elsewhere, the worker notices EOF / a new parent
+        pass
+
+
+def _worker_main(conn, inherited, limits: Limits, parent_pid: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C does
+    _die_with_parent()
+    for c in inherited:  # other workers' pipe ends copied by fork: close, or EOFs never come
+        try:
+            c.close()
+        except OSError:
+            pass
+    while True:
+        try:
+            while not conn.poll(1.0):
+                if os.getppid() != parent_pid:
+                    return
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        tid, path, prev_sha = msg
+        result = process_file(path, prev_sha, limits)
+        try:
+            conn.send((tid, result))
+        except (EOFError, OSError, BrokenPipeError):
+            return
+        except Exception as e:  # noqa: BLE001 - an unpicklable record
+            conn.send((tid, ("error", result[1], result[2],
+                             f"internal error: result not transferable: {type(e).__name__}: {e}")))
+
+
+class _Worker:
+    __slots__ = ("proc", "conn", "queue", "started")
+
+    def __init__(self, proc, conn):
+        self.proc = proc
+        self.conn = conn
+        self.queue: deque = deque()   # task ids, the head is being extracted
+        self.started = 0.0            # when the head task started
+
+
+class WorkerPool:
+    """N worker processes, each with its own pipe, at most PER_WORKER files each; a worker over
+    its time limit or dead is replaced and only its current file fails."""
+
+    def __init__(self, n: int, limits: Limits, timeout: Optional[float]):
+        import multiprocessing as mp
+
+        methods = mp.get_all_start_methods()
+        self.ctx = mp.get_context("fork" if "fork" in methods else "spawn")
+        self.limits = limits
+        self.timeout = timeout
+        self.n = n
+        self.workers: list[_Worker] = []
+        self.tasks: dict[int, tuple] = {}   # tid → (key, path, prev_sha, extra)
+        for _ in range(n):
+            self.workers.append(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        parent, child = self.ctx.Pipe(duplex=True)
+        inherited = [w.conn for w in self.workers] + [parent]
+        proc = self.ctx.Process(target=_worker_main,
+                                args=(child, inherited if self.ctx.get_start_method() == "fork"
+                                      else [], self.limits, os.getpid()),
+                                daemon=True)
+        proc.start()
+        child.close()
+        return _Worker(proc, parent)
+
+    def capacity(self) -> int:
+        return sum(PER_WORKER - len(w.queue) for w in self.workers)
+
+    def busy(self) -> bool:
+        return any(w.queue for w in self.workers)
+
+    def submit(self, tid: int, task: tuple) -> None:
+        i = min(range(len(self.workers)), key=lambda i: len(self.workers[i].queue))
+        w = self.workers[i]
+        if not w.queue and not w.proc.is_alive():  # died idle: replace, blame no file
+            self._replace_idle(i)
+            w = self.workers[i]
+        try:
+            w.conn.send((tid, task[1], task[2]))
+        except (OSError, ValueError):
+            if w.queue:  # its death will be noticed (and blamed on its current file) in collect
+                raise
+            self._replace_idle(i)
+            w = self.workers[i]
+            w.conn.send((tid, task[1], task[2]))
+        self.tasks[tid] = task
+        if not w.queue:
+            w.started = time.monotonic()
+        w.queue.append(tid)
+
+    def _replace_idle(self, i: int) -> None:
+        w = self.workers[i]
+        w.proc.join(1)
+        try:
+            w.conn.close()
+        except OSError:
+            pass
+        self.workers[i] = self._spawn()
+
+    def _retire(self, i: int, reason: str, requeue: list) -> tuple:
+        """Kill worker i, fail its current task with `reason`, requeue its others."""
+        w = self.workers[i]
+        try:
+            w.proc.kill()
+        except Exception:  # noqa: BLE001
+            pass
+        w.proc.join(5)
+        try:
+            w.conn.close()
+        except OSError:
+            pass
+        head = w.queue.popleft()
+        for tid in w.queue:
+            requeue.append((tid, self.tasks.pop(tid)))
+        task = self.tasks.pop(head)
+        self.workers[i] = self._spawn()
+        return task, ("error", None, None, reason)
+
+    def collect(self, wait: float) -> tuple[list, list]:
+        """Wait up to `wait` s; returns (finished [(task, result)], tasks to requeue)."""
+        from multiprocessing.connection import wait as mp_wait
+
+        done, requeue = [], []
+        busy = [w for w in self.workers if w.queue]
+        if not busy:
+            return done, requeue
+        now = time.monotonic()
+        if self.timeout:
+            wait = min(wait, max(0.0, min(w.started + self.timeout for w in busy) - now))
+        objs = {}
+        for w in busy:
+            objs[w.conn] = w
+            objs[w.proc.sentinel] = w
+        ready = mp_wait(list(objs), timeout=wait)
+        seen = set()
+        for obj in ready:
+            w = objs[obj]
+            if id(w) in seen:
+                continue
+            seen.add(id(w))
+            i = self.workers.index(w)
+            while w.queue:
+                try:
+                    if not w.conn.poll():
+                        break
+                    tid, result = w.conn.recv()
+                except (EOFError, OSError):
+                    break
+                if w.queue and w.queue[0] == tid:
+                    w.queue.popleft()
+                    w.started = time.monotonic()
+                    done.append((self.tasks.pop(tid), result))
+            if w.queue and not w.proc.is_alive():
+                code = w.proc.exitcode
+                how = (f"killed by signal {-code}" if code is not None and code < 0
+                       else f"exit code {code}")
+                done.append(self._retire(
+                    i, f"worker process died while extracting ({how}; out of memory?)", requeue))
+        if self.timeout:
+            now = time.monotonic()
+            for i, w in enumerate(self.workers):
+                if w.queue and now - w.started > self.timeout:
+                    done.append(self._retire(
+                        i, f"extraction timed out after {self.timeout:g} s", requeue))
+        return done, requeue
+
+    def close(self) -> None:
+        for w in self.workers:
+            try:
+                w.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        deadline = time.monotonic() + 2
+        for w in self.workers:
+            w.proc.join(max(0.0, deadline - time.monotonic()))
+            if w.proc.is_alive():
+                w.proc.kill()
+                w.proc.join(1)
+            try:
+                w.conn.close()
+            except OSError:
+                pass
+        self.workers = []
+
+
+class _InlinePool:
+    """workers=0: extract in this process (no time limit; for debugging and tiny runs)."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.queue: deque = deque()
+        self.n = 0
+
+    def capacity(self) -> int:
+        return 1 - len(self.queue)
+
+    def busy(self) -> bool:
+        return bool(self.queue)
+
+    def submit(self, tid: int, task: tuple) -> None:
+        self.queue.append(task)
+
+    def collect(self, wait: float):
+        done = []
+        while self.queue:
+            task = self.queue.popleft()
+            done.append((task, process_file(task[1], task[2], self.limits)))
+        return done, []
+
+    def close(self) -> None:
+        pass
+
+
+# --------------------------------------------------------------------------- database side
+
+def ensure_ingest_columns(db) -> None:
+    """Additive migration: documents.mtime_ns (the file's mtime when stored), so that an
+    unchanged file is recognised by one stat, without reading it."""
+    cols = {c.name for c in db["documents"].columns}
+    if "mtime_ns" in cols:
+        return
+    with write_transaction(db):
+        cols = {r[1] for r in db.execute("pragma table_info(documents)").fetchall()}
+        if "mtime_ns" not in cols:  # another process may have added it while we waited
+            db.execute("alter table documents add column mtime_ns integer")
+
+
+def load_index(db) -> dict[str, tuple]:
+    """path → (sha256, status, size, mtime_ns) for every stored file, in one query."""
+    return {r[0]: (r[1], r[2], r[3], r[4]) for r in db.execute(
+        "select path, sha256, status, size, mtime_ns from documents")}
+
+
+def _is_locked(e: sqlite3.OperationalError) -> bool:
+    msg = str(e).lower()
+    return "locked" in msg or "busy" in msg
+
+
+def _write_one(db, item) -> tuple[str, Optional[str]]:
+    """Store one result inside the open batch transaction, atomically (a savepoint).
+    Returns the final (status, error)."""
+    key, kind, sha, size, mtime_ns, payload = item
+    try:
+        with db.atomic():
+            if kind == "ok":
+                doc_id = save_document(db, key, sha, size, payload)
+                db.execute("update documents set mtime_ns = ? where id = ?", [mtime_ns, doc_id])
+                return "ok", None
+            if kind == "unchanged":  # same content, new mtime: remember it, nothing else
+                db.execute("update documents set mtime_ns = ?, size = ? where path = ?",
+                           [mtime_ns, size, key])
+                return "unchanged", None
+            save_error(db, key, sha, size, payload)
+            db.execute("update documents set mtime_ns = null where path = ?", [key])
+            return "error", payload
+    except sqlite3.OperationalError:
+        raise  # locked, disk full, I/O error: the batch cannot go on
+    except Exception as e:  # noqa: BLE001 - a record the database refuses fails alone
+        reason = f"could not store: {type(e).__name__}: {e}"
+        with db.atomic():
+            save_error(db, key, sha, size, reason)
+            db.execute("update documents set mtime_ns = null where path = ?", [key])
+        return "error", reason
+
+
+def _flush(db, batch: list, lock_wait: float) -> list[tuple[str, Optional[str]]]:
+    """Write `batch` in one transaction; retry while another writer holds the database."""
+    deadline = time.monotonic() + lock_wait
+    while True:
+        try:
+            with write_transaction(db):
+                return [_write_one(db, item) for item in batch]
+        except sqlite3.OperationalError as e:
+            if not _is_locked(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def find_missing(index_keys: Iterable[str], roots: Iterable[str | Path],
+                 seen: set[str]) -> list[str]:
+    """Stored paths under the walked `roots` that the walk did not find (deleted files)."""
+    dirs, files, here = [], set(), False
+    for r in roots:
+        k = path_key(Path(r))  # as iter_files spells it: "./a/" → "a"
+        if os.path.isdir(r):
+            if k == ".":
+                here = True
+            else:
+                dirs.append(k.rstrip(os.sep) + os.sep)
+        else:
+            files.add(k)
+    dirs_t = tuple(dirs)
+
+    def under(k: str) -> bool:
+        if k in files or (dirs_t and k.startswith(dirs_t)):
+            return True
+        return here and not os.path.isabs(k) and not k.startswith("..")
+
+    return sorted(k for k in index_keys if k not in seen and under(k))
+
+
+def missing_files(db) -> list[str]:
+    """Stored paths that no longer exist on disk (relative paths resolve from the current
+    folder, as they were given to ingest)."""
+    return [r[0] for r in db.execute("select path from documents order by path")
+            if not _exists(r[0])]
+
+
+def _exists(key: str) -> bool:
+    if os.path.exists(key):
+        return True
+    if "\\x" in key:  # a file name that was not UTF-8, stored with \x escapes (path_key)
+        import codecs
+
+        try:
+            real = os.fsdecode(codecs.escape_decode(key.encode("utf-8"))[0])
+        except (ValueError, UnicodeError):
+            return False
+        return path_key(real) == key and os.path.exists(real)
+    return False
+
+
+# --------------------------------------------------------------------------- ingest
+
+_WARM = ("UỶ BAN NHÂN DÂN\nTỈNH AN GIANG\nSố: 12/KH-UBND\nAn Giang, ngày 5 tháng 3 năm 2024\n"
+         "KẾ HOẠCH\nThực hiện Nghị quyết số 01/NQ-CP ngày 8/1/2024 của Chính phủ\n"
+         "I. MỤC ĐÍCH\n1. Sở Tài chính hoàn thành trước ngày 30/6/2024.\n"
+         "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n")
+
+
+def _prewarm() -> None:
+    """Import the extractors and fill their caches once in the parent, so that forked workers
+    start warm instead of each loading the models on its first file."""
+    try:
+        from .extract import extract_string
+
+        extract_string(_WARM, "warm.txt")
+    except Exception:  # noqa: BLE001 - a worker will report the real error per file
+        pass
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 def ingest(paths: Iterable[str | Path], db_path: str | Path = "outputs/directives.db", *,
            force: bool = False,
-           on_file: Optional[Callable[[str, str, Optional[str]], None]] = None) -> IngestReport:
+           on_file: Optional[Callable[[str, str, Optional[str]], None]] = None,
+           workers: Optional[int] = None,
+           progress=None,
+           prune: bool = False,
+           timeout: Optional[float] = DEFAULT_TIMEOUT,
+           max_text_mb: float = DEFAULT_MAX_TEXT_MB,
+           max_file_mb: float = DEFAULT_MAX_FILE_MB,
+           batch_files: int = BATCH_FILES,
+           batch_seconds: float = BATCH_SECONDS,
+           lock_wait: float = 600.0) -> IngestReport:
     """Ingest files/folders into the database at `db_path`.
 
-    Unchanged files (same content hash, stored without error) are skipped unless `force`.
-    `on_file(path, status, error)` is called after each file (status: ok, unchanged, error).
+    Unchanged files (same size and mtime, or same content hash, stored without error) are
+    skipped unless `force`. `on_file(path, status, error)` is called once per file after its
+    result is committed (status: ok, unchanged, error). `workers`: extraction processes
+    (default: the machine's cores; 0 = in this process). `progress`: an object with
+    start(total) / advance(status, nbytes) / finish() (see progress.Progress). `prune`: delete
+    the stored rows of files under `paths` that no longer exist (else they are only reported).
     """
-    db = open_db(db_path)
+    t0 = time.monotonic()
+    paths = [p for p in paths]
     report = IngestReport()
+    limits = Limits(int(max_text_mb * MB), int(max_file_mb * MB))
+    n_workers = default_workers() if workers is None else max(0, int(workers))
+    report.workers = n_workers
+
+    db = open_db(db_path)
+    pool = None
     try:
-        for path in iter_files(paths):
-            report.seen += 1
-            key = str(path)
-            status, error = "ok", None
-            sha = size = None
-            try:
-                sha, size = file_hash(path)
-                prev = stored_hash(db, key)
-                if not force and prev == (sha, "ok"):
-                    status = "unchanged"
-                else:
-                    record = extract_file(path)
-                    save_document(db, key, sha, size, record)
-            except DocumentError as e:
-                status, error = "error", e.reason
-            except (OSError, RecursionError, MemoryError) as e:
-                status, error = "error", f"{type(e).__name__}: {e}"
-            except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch
-                status, error = "error", f"internal error: {type(e).__name__}: {e}"
-            if status == "error":
-                save_error(db, key, sha, size, error)
-                report.failed.append((key, error))
-            elif status == "unchanged":
-                report.unchanged += 1
-            else:
-                report.ingested += 1
+        ensure_ingest_columns(db)
+        index = load_index(db)
+
+        walk_errors: list[tuple[str, str]] = []
+        files: list[tuple[str, str]] = []   # (key, real path)
+        seen: set[str] = set()
+        for p in iter_files(paths, on_error=lambda k, r: walk_errors.append((path_key(k), r))):
+            s = os.fspath(p)
+            k = path_key(s)
+            if k not in seen:
+                seen.add(k)
+                files.append((k, s))
+        report.seen = len(files)
+        if progress is not None:
+            progress.start(len(files))
+        for k, reason in walk_errors:
+            report.failed.append((k, reason))
             if on_file:
-                on_file(key, status, error)
+                on_file(k, "error", reason)
+
+        batch: list[tuple] = []
+        batch_started = 0.0
+        batch_bytes = 0
+
+        def finish(items: list, results: list) -> None:
+            for item, (status, error) in zip(items, results):
+                key = item[0]
+                if status == "error":
+                    report.failed.append((key, error))
+                elif status == "unchanged":
+                    report.unchanged += 1
+                else:
+                    report.ingested += 1
+                    report.bytes += item[3] or 0
+                if progress is not None:
+                    progress.advance(status, (item[3] or 0) if status == "ok" else 0)
+                if on_file:
+                    on_file(key, status, error)
+
+        def flush() -> None:
+            nonlocal batch, batch_bytes
+            if not batch:
+                return
+            items, batch, batch_bytes = batch, [], 0
+            writes = [it for it in items if it[1] != "skip"]
+            results = _flush(db, writes, lock_wait) if writes else []
+            it = iter(results)
+            finish(items, [("unchanged", None) if i[1] == "skip" else next(it) for i in items])
+
+        def add(item: tuple) -> None:
+            nonlocal batch_started, batch_bytes
+            if not batch:
+                batch_started = time.monotonic()
+            batch.append(item)
+            if item[1] == "ok":
+                batch_bytes += len(item[5].text.text)
+            if (len(batch) >= batch_files or batch_bytes >= BATCH_BYTES
+                    or time.monotonic() - batch_started >= batch_seconds):
+                flush()
+
+        def tasks() -> Iterator[tuple]:
+            """Files that need a worker; the rest (unchanged, unreadable) go straight to the
+            writer."""
+            now_ns = time.time_ns()
+            for key, real in files:
+                prev = index.get(key)
+                try:
+                    st = os.stat(real)
+                except OSError as e:
+                    add((key, "error", None, None, None, _os_reason(e)))
+                    continue
+                mtime_ns = st.st_mtime_ns
+                if now_ns - mtime_ns < RACY_NS:  # may still change within the mtime's grain
+                    mtime_ns = None
+                ok_before = prev is not None and prev[1] == "ok" and prev[0]
+                if (not force and ok_before and prev[2] == st.st_size and prev[3] is not None
+                        and prev[3] == st.st_mtime_ns):
+                    add((key, "skip", prev[0], prev[2], prev[3], None))
+                    continue
+                yield (key, real, prev[0] if (ok_before and not force) else None, mtime_ns)
+
+        source = tasks()
+        requeued: deque = deque()
+        tid = 0
+        exhausted = False
+        try:
+            while True:
+                if pool is None and not exhausted:
+                    first = next(source, None)
+                    if first is None:
+                        exhausted = True
+                    else:
+                        if n_workers > 0:
+                            _prewarm()  # modules and compiled patterns, shared by fork
+                            pool = WorkerPool(n_workers, limits, timeout)
+                        else:
+                            pool = _InlinePool(limits)
+                        requeued.append((None, first))
+                if pool is None:
+                    break
+                while pool.capacity() > 0:
+                    if requeued:
+                        _, task = requeued.popleft()
+                    elif not exhausted:
+                        task = next(source, None)
+                        if task is None:
+                            exhausted = True
+                            break
+                    else:
+                        break
+                    tid += 1
+                    pool.submit(tid, task)
+                if not pool.busy() and exhausted and not requeued:
+                    break
+                wait = 0.5
+                if batch:
+                    wait = max(0.0, min(wait, batch_started + batch_seconds - time.monotonic()))
+                done, again = pool.collect(wait)
+                requeued.extend(again)
+                for (key, real, prev_sha, mtime_ns), (kind, sha, size, payload) in done:
+                    add((key, kind, sha, size, mtime_ns if kind != "error" else None, payload))
+                if batch and time.monotonic() - batch_started >= batch_seconds:
+                    flush()
+            flush()
+        except KeyboardInterrupt:
+            # Ctrl-C: keep what is finished (the pending batch is complete documents), stop.
+            if pool is not None:
+                pool.close()
+                pool = None
+            try:
+                flush()
+            except BaseException:  # noqa: BLE001 - a second Ctrl-C: the batch rolls back
+                pass
+            raise
+
+        report.missing = find_missing(index.keys(), paths, seen)
+        if prune and report.missing:
+            for i in range(0, len(report.missing), 500):
+                report.removed += remove_documents(db, report.missing[i:i + 500])
     finally:
+        if pool is not None:
+            pool.close()
         db.close()
+        report.elapsed = time.monotonic() - t0
+        if progress is not None:
+            progress.finish()
     return report
 
 
