@@ -80,6 +80,16 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001,
 
     import uvicorn
 
+    from .graphview import prepare
+
+    try:
+        synced = prepare(db_path)
+    except Exception as e:  # noqa: BLE001 - e.g. a read-only file: serve from the tables
+        print(f"warning: could not update the citation graph tables ({e}); "
+              "the pages answer from the citation tables", flush=True)
+    else:
+        if synced:
+            print(f"citation graph: {synced} document(s) brought in", flush=True)
     ds = build_datasette(db_path)
     asyncio.run(ds.invoke_startup())
     kwargs = {}

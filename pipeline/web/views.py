@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from datasette.utils.asgi import Response
 
-from . import data
+from . import data, graphview
 from .app import PLUGIN_NAME, STATIC_MOUNT
 from .render import RELATION_LABELS, render_text
 
@@ -37,29 +37,32 @@ def _urls(datasette):
         base = datasette.urls.path(path)
         return base + ("?" + urlencode(params) if params else "")
 
+    def _params(ref: str) -> dict:
+        if ref.startswith("node:"):
+            return {"node": ref[5:]}
+        if ref.startswith("doc:"):
+            return {"doc": ref[4:]}
+        return {"key": ref}
+
     def node_url(node_or_desc) -> str:
+        """A node's page: the stored document when there is one, else its directive page."""
         d = node_or_desc if isinstance(node_or_desc, dict) else {"id": node_or_desc}
         if d.get("doc_id"):
             return url(f"/document/{int(d['doc_id'])}")
-        nid = d["id"]
-        if nid.startswith("doc:"):
-            return url(f"/document/{int(nid[4:])}")
-        return url("/directive", key=nid)
+        if not d.get("id"):
+            return url("/search", q=d.get("label"))
+        if d["id"].startswith("doc:"):
+            return url(f"/document/{int(d['id'][4:])}")
+        return url("/directive", **_params(d["id"]))
 
-    def directive_url(node: str) -> str:
-        if node.startswith("doc:"):
-            return url("/directive", doc=node[4:])
-        return url("/directive", key=node)
+    def directive_url(ref: str) -> str:
+        return url("/directive", **_params(ref))
 
-    def lineage_url(node: str, **kw) -> str:
-        if node.startswith("doc:"):
-            return url("/lineage", doc=node[4:], **kw)
-        return url("/lineage", key=node, **kw)
+    def lineage_url(ref: str, **kw) -> str:
+        return url("/lineage", **_params(ref), **kw)
 
-    def lineage_json_url(node: str, **kw) -> str:
-        if node.startswith("doc:"):
-            return url("/lineage.json", doc=node[4:], **kw)
-        return url("/lineage.json", key=node, **kw)
+    def lineage_json_url(ref: str, **kw) -> str:
+        return url("/lineage.json", **_params(ref), **kw)
 
     return {"url": url, "node_url": node_url, "directive_url": directive_url,
             "lineage_url": lineage_url, "lineage_json_url": lineage_json_url}
@@ -87,25 +90,11 @@ def _int(value, default: int, lo: int, hi: int) -> int:
 
 
 async def _resolve_node(datasette, request):
-    """The graph node named by ?key= or ?doc= (None when neither names anything known)."""
-    key = (request.args.get("key") or "").strip()
-    doc = (request.args.get("doc") or "").strip()
-    if doc:
-        if not doc.isdigit():
-            return None
-        d = await _run(datasette, data.document, int(doc))
-        return d["node"] if d else None
-    if key:
-        known = await _run(datasette, _key_known, key)
-        return key if known else None
-    return None
-
-
-def _key_known(conn, key: str) -> bool:
-    return bool(data.one(conn, "select 1 as x from documents where key = ? union all "
-                               "select 1 from citations where key = ? union all "
-                               "select 1 from relations where source = ? or target = ? limit 1",
-                         [key, key, key, key]))
+    """The ref named by ?key=, ?doc= or ?node= (None when it names nothing known)."""
+    args = {k: (request.args.get(k) or "").strip()[:300] for k in ("key", "doc", "node")}
+    if not any(args.values()):
+        return None
+    return await _run(datasette, lambda c: graphview.resolve(c, **args))
 
 
 # --------------------------------------------------------------------------- pages
@@ -180,10 +169,9 @@ def _document_bundle(conn, doc_id: int):
     cites.sort(key=lambda c: (data.STRENGTH.index(c["relation"])
                               if c["relation"] in data.STRENGTH else 99, -c["mentions"], c["key"]))
     unresolved = [c for c in cits if not c["key"]]
-    cited_by = data.cited_by(conn, doc["node"]) if doc.get("key") else []
-    descs = data.describe_nodes(conn, [c["node"] for c in cited_by])
-    for c in cited_by:
-        c["desc"] = descs[c["node"]]
+    ref = graphview.resolve(conn, doc=str(doc_id)) or doc["node"]
+    doc["ref"] = ref
+    cited_by = graphview.directive(conn, ref)["cited_by"] if doc.get("key") else []
     return {"doc": doc, "sections": sections, "citations": cits, "deadlines": dls,
             "segments": segments, "cites": cites, "unresolved": unresolved,
             "cited_by": cited_by}
@@ -208,41 +196,27 @@ async def document(datasette, request):
     return await _page(datasette, request, "document.html", bundle)
 
 
-def _directive_bundle(conn, node: str):
-    info = data.node_info(conn, node)
-    cited_by = data.cited_by(conn, node)
-    impl = data.implementers(conn, node)
-    cov = data.coverage(conn, node)
-    descs = data.describe_nodes(conn, [node] + [c["node"] for c in cited_by]
-                                + [n for i in impl for n in i["path"]])
-    for c in cited_by:
-        c["desc"] = descs[c["node"]]
-    for i in impl:
-        i["desc"] = descs[i["node"]]
-        i["path_descs"] = [descs[n] for n in i["path"]]
-    mentions = []
-    if info.get("key"):
+def _directive_bundle(conn, ref: str):
+    bundle = graphview.directive(conn, ref)
+    key = graphview.ref_key(ref) or bundle["me"].get("key")
+    mentions, stated = [], []
+    if key:
         mentions = data.rows(conn, "select c.id, c.document_id, c.text, c.relation, c.position, "
                                    "c.section, d.path, d.key as doc_key, d.type "
                                    "from citations c join documents d on d.id = c.document_id "
-                                   "where c.key = ? order by d.id, c.start limit 200", [node])
+                                   "where c.key = ? order by d.id, c.start limit 200", [key])
         for m in mentions:
             m["doc_label"] = data.doc_label({"id": m["document_id"], "key": m["doc_key"],
                                              "type": m["type"], "path": m["path"]})
-    stated = data.rows(conn, "select r.source, r.relation, r.target, r.document_id, d.path, "
-                             "d.key as doc_key, d.type from relations r join documents d on "
-                             "d.id = r.document_id where r.source = ? or r.target = ? "
-                             "order by r.document_id", [node, node])
-    for s in stated:
-        s["doc_label"] = data.doc_label({"id": s["document_id"], "key": s["doc_key"],
-                                         "type": s["type"], "path": s["path"]})
-    upward = data.outgoing(conn, node)
-    up_descs = data.describe_nodes(conn, [e["target"] for e in upward])
-    for e in upward:
-        e["desc"] = up_descs[e["target"]]
-    return {"node": node, "info": info, "me": descs[node], "cited_by": cited_by,
-            "implementers": impl, "coverage": cov, "mentions": mentions, "stated": stated,
-            "upward": upward}
+        stated = data.rows(conn, "select r.source, r.relation, r.target, r.document_id, d.path, "
+                                 "d.key as doc_key, d.type from relations r join documents d on "
+                                 "d.id = r.document_id where r.source = ? or r.target = ? "
+                                 "order by r.document_id", [key, key])
+        for st in stated:
+            st["doc_label"] = data.doc_label({"id": st["document_id"], "key": st["doc_key"],
+                                              "type": st["type"], "path": st["path"]})
+    bundle.update(node=ref, mentions=mentions, stated=stated)
+    return bundle
 
 
 async def directive(datasette, request):
@@ -255,20 +229,23 @@ async def directive(datasette, request):
     return await _page(datasette, request, "directive.html", bundle)
 
 
-def _lineage_payload(conn, node: str, up: int, down: int, mentions: bool, urls) -> dict:
-    g = data.lineage(conn, node, up=up, down=down, mentions=mentions)
-    descs = data.describe_nodes(conn, [n["id"] for n in g["nodes"]])
+def _lineage_payload(conn, ref: str, up: int, down: int, mentions: bool, urls) -> dict:
+    g = graphview.lineage(conn, ref, up=up, down=down, mentions=mentions)
+    ids = {}
     nodes = []
-    for n in g["nodes"]:
-        d = descs[n["id"]]
-        nodes.append({**d, "depth": n.get("depth", 0), "side": n.get("side"),
-                      "focus": n["id"] == node, "url": urls["node_url"](d),
+    for i, n in enumerate(g["nodes"]):
+        ids[n["id"]] = f"n{i}"
+        nodes.append({**n, "ref": n["id"], "id": f"n{i}", "url": urls["node_url"](n),
                       "lineage_url": urls["lineage_url"](n["id"])})
-    edges = [{"id": f"e{i}", "source": e["source"], "target": e["target"],
-              "relation": e["relation"], "via": e.get("via"), "mentions": e.get("mentions", 0)}
-             for i, e in enumerate(g["edges"])]
-    return {"focus": node, "up": up, "down": down, "mentions": mentions,
-            "truncated": g.get("truncated", False), "nodes": nodes, "edges": edges}
+    by_ref = {n["ref"]: n for n in nodes}
+    edges = [{"id": f"e{i}", "source": ids[e["source"]], "target": ids[e["target"]],
+              "relation": e["relation"], "via": e.get("via"),
+              "source_label": by_ref[e["source"]]["label"], "source_url": by_ref[e["source"]]["url"],
+              "target_label": by_ref[e["target"]]["label"], "target_url": by_ref[e["target"]]["url"]}
+             for i, e in enumerate(g["edges"]) if e["source"] in ids and e["target"] in ids]
+    return {"focus": g["focus"], "backend": g["backend"], "up": up, "down": down,
+            "mentions": mentions, "truncated": g.get("truncated", False), "nodes": nodes,
+            "edges": edges}
 
 
 def _lineage_args(request):
@@ -287,7 +264,8 @@ async def lineage(datasette, request):
     payload = await _run(datasette, _lineage_payload, node, up, down, mentions, urls)
     return await _page(datasette, request, "lineage.html", {
         "node": node, "graph": payload, "up": up, "down": down, "mentions": mentions,
-        "me": next(n for n in payload["nodes"] if n["id"] == node)})
+        "me": next((n for n in payload["nodes"] if n["focus"]),
+                   {"label": node, "url": ""})})
 
 
 async def lineage_json(datasette, request):
