@@ -234,6 +234,54 @@ def test_templates_load_nothing_from_other_hosts():
         assert not re.search(r"(src|href)=\"(https?:)?//", f.read_text(encoding="utf-8")), f
 
 
+def _ro(path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def test_tables_fallback_answers_lineage_questions(web_db, ids, monkeypatch):
+    """Without the graph library (or its tables) the pages answer from citations/relations."""
+    from pipeline.web import graphview
+
+    monkeypatch.setattr(graphview, "graph_module", lambda: None)
+    conn = _ro(web_db)
+    try:
+        assert graphview.backend(conn) == "tables"
+        assert graphview.resolve(conn, key="224-KH/ThU") == "224-KH/ThU"
+        assert graphview.resolve(conn, key="NO/SUCH") is None
+        g = graphview.lineage(conn, "224-KH/ThU")
+        labels = {n["label"] for n in g["nodes"]}
+        assert {"224-KH/ThU", "91-KL/TW", "29-NQ/TW"} <= labels
+        d = graphview.directive(conn, "91-KL/TW")
+        impl = {i["desc"]["doc_id"]: [p["label"] for p in i["path"]] for i in d["implementers"]}
+        assert impl[ids["004"]][1:] == ["224-KH/ThU", "91-KL/TW"]
+        assert d["coverage"]["known"] is False  # 91-KL/TW itself is not stored
+    finally:
+        conn.close()
+
+
+def test_graph_library_on_a_read_only_connection(web_db, ids):
+    """`prepare` builds the graph tables once; after that a read-only connection is enough."""
+    from pipeline.web import graphview
+
+    if graphview.graph_module() is None:
+        pytest.skip("pipeline.graph is not available")
+    graphview.prepare(web_db)
+    conn = _ro(web_db)
+    try:
+        assert graphview.backend(conn) == "graph"
+        ref = graphview.resolve(conn, doc=str(ids["004"]))
+        assert ref and ref.startswith("node:")
+        d = graphview.directive(conn, "91-KL/TW")
+        assert d["backend"] == "graph"
+        impl = {i["desc"]["doc_id"]: [p["label"] for p in i["path"]] for i in d["implementers"]}
+        assert impl[ids["004"]][1:] == ["224-KH/ThU", "91-KL/TW"]
+        g = graphview.lineage(conn, ref)
+        assert g["backend"] == "graph"
+        assert {"224-KH/ThU", "91-KL/TW", "29-NQ/TW"} <= {n["label"] for n in g["nodes"]}
+    finally:
+        conn.close()
+
+
 # --------------------------------------------------------------------------- HTTP level
 
 def test_pages_answer(server, ids):
