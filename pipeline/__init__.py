@@ -7,24 +7,11 @@ The public API (the CLI is a thin layer over these):
     ingest(["corpus"], "outputs/directives.db")               # IngestReport
     db = open_db("outputs/directives.db")                      # sqlite_utils.Database
 """
+from .citations import extract_citations
+from .extract import extract_file, extract_string, extract_text
+from .ingest import ingest
 from .model import DocumentError
+from .store import open_db
 
-__all__ = ["DocumentError", "extract_file", "extract_string", "extract_citations", "ingest",
-           "open_db"]
-
-
-def __getattr__(name):
-    # Imported lazily so `import pipeline` stays cheap (no PDF/DOCX/spaCy imports at start-up).
-    if name in ("extract_file", "extract_string", "extract_text"):
-        from . import extract
-        return getattr(extract, name)
-    if name == "extract_citations":
-        from .citations import extract_citations
-        return extract_citations
-    if name == "ingest":
-        from .ingest import ingest
-        return ingest
-    if name == "open_db":
-        from .store import open_db
-        return open_db
-    raise AttributeError(name)
+__all__ = ["DocumentError", "extract_file", "extract_string", "extract_text",
+           "extract_citations", "ingest", "open_db"]
