@@ -7,6 +7,7 @@ status` lists them.
 """
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -218,7 +219,7 @@ def test_permission_error_is_reported_as_such(tmp_path, monkeypatch):
     import builtins
     import errno
 
-    from pipeline import ingest as ingest_mod
+    ingest_mod = importlib.import_module("pipeline.ingest")
 
     p = tmp_path / "in" / "locked.txt"
     p.parent.mkdir()
