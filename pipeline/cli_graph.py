@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 import sys
 
+# Importing the graph library registers its after-save hook, so `directives ingest` keeps the
+# graph tables in step document by document (without it they catch up at the first query).
+from . import graph  # noqa: F401
+
 
 def _print_json(obj) -> None:
     json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=str)

@@ -137,8 +137,9 @@ CREATE INDEX IF NOT EXISTS edges_down ON edges(target, relation, source, origin)
 _TRIGGERS = """
 CREATE TRIGGER IF NOT EXISTS graph_dirty_ins AFTER INSERT ON documents
 BEGIN INSERT OR IGNORE INTO graph_dirty(document_id) VALUES (new.id); END;
-CREATE TRIGGER IF NOT EXISTS graph_dirty_upd AFTER UPDATE ON documents
-BEGIN INSERT OR IGNORE INTO graph_dirty(document_id) VALUES (new.id); END;
+CREATE TRIGGER IF NOT EXISTS graph_dirty_upd
+AFTER UPDATE OF path, status, sha256, key, type, number, year, issuer, date, date_text, title
+ON documents BEGIN INSERT OR IGNORE INTO graph_dirty(document_id) VALUES (new.id); END;
 CREATE TRIGGER IF NOT EXISTS graph_dirty_del AFTER DELETE ON documents
 BEGIN INSERT OR IGNORE INTO graph_dirty(document_id) VALUES (old.id); END;
 CREATE VIEW IF NOT EXISTS mentions AS
@@ -155,11 +156,23 @@ def _has_graph(conn: sqlite3.Connection) -> bool:
                         ).fetchone() is not None
 
 
+def _trigger_current(conn) -> bool:
+    row = conn.execute("select sql from sqlite_master where type = 'trigger' "
+                       "and name = 'graph_dirty_upd'").fetchone()
+    return bool(row) and "UPDATE OF" in row[0]
+
+
 def ensure_graph(db) -> bool:
     """Create the graph tables, indexes and triggers when missing. Returns True when it created
-    them; documents stored before then are marked dirty, so the next query brings them in."""
+    them; documents stored before then are marked dirty, so the next query brings them in.
+    Updates of documents that leave what the graph reads alone (a file's mtime) mark nothing."""
     conn = db.conn
     if _has_graph(conn):
+        if not _trigger_current(conn):
+            with store.write_transaction(db):
+                conn.execute("drop trigger if exists graph_dirty_upd")
+                for stmt in _statements(_TRIGGERS):
+                    conn.execute(stmt)
         return False
     with store.write_transaction(db):
         if _has_graph(conn):

@@ -468,6 +468,16 @@ def test_graph_catches_up_on_documents_saved_without_the_hook(tmp_path, monkeypa
     assert graph.snapshot(db) == graph.snapshot(build(tmp_path, recs, "hooked.db"))
 
 
+def test_only_updates_the_graph_reads_mark_a_document_dirty(corpus_db):
+    dirty = lambda: corpus_db.execute("select count(*) from graph_dirty").fetchone()[0]  # noqa
+    corpus_db.execute("update documents set size = size + 1, ingested_at = 'now'")
+    assert dirty() == 0
+    corpus_db.execute("update documents set title = 'Kế hoạch mới' where path = 'corpus/000.txt'")
+    assert dirty() == 1
+    graph.sync(corpus_db)
+    assert dirty() == 0
+
+
 # --------------------------------------------------------------------------- export, stats, CLI
 
 def test_export_formats_open_in_their_tools(corpus_db, tmp_path):
