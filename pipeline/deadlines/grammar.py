@@ -8,6 +8,7 @@ value in `normalise.py`.
 from __future__ import annotations
 
 import re
+from re import _casefix
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
@@ -49,6 +50,32 @@ class Expr:
     @property
     def span_start(self) -> int:
         return self.trigger_start if self.trigger_start is not None else self.start
+
+
+DIGIT = object()  # gate literal: any decimal digit (what `\d` matches in a str pattern)
+_DIGIT_RE = re.compile(r"\d")
+# Characters that IGNORECASE matches beyond `str.lower()` equality (i/ı, s/ſ, Greek variants), and
+# U+0130 whose full lowercase is two characters. A gate literal avoids them, so that
+# "literal in segment.lower()" holds whenever a case-insensitive pattern matched it.
+_CASE_ODD = {chr(c) for k, v in _casefix._EXTRA_CASES.items() for c in (k, *v)} | {"\u0130", "\u0307"}
+
+
+def _gate_safe(lit: str) -> bool:
+    return not any(ch in _CASE_ODD or ch.lower() != ch for ch in lit)
+
+
+def _gate_piece(phrase: str) -> str:
+    """The longest run of one word of `phrase` (lowercased) free of case-odd characters: the
+    phrase's words are literals of the pattern (spaces may widen), so any match of the phrase
+    contains this run, in `.lower()` of the text."""
+    best = ""
+    for w in phrase.lower().split():
+        for run in re.split("[" + re.escape("".join(sorted(_CASE_ODD))) + "]", w):
+            if len(run) > len(best) and _gate_safe(run):
+                best = run
+    if not best:
+        raise ValueError(f"no gate literal in {phrase!r}")
+    return best
 
 
 class Grammar:
@@ -129,6 +156,46 @@ class Grammar:
         p["year_after_to"] = rf"(?<=đến )(?P<y>{YEAR})|(?<=tới )(?P<y2>{YEAR})"
         self.order = list(p)  # tie-break between equally long matches
         self.patterns = {k: re.compile(rf"(?<!\w){v}", I) for k, v in p.items()}
+
+        # ---- gates: literals a pattern cannot match without (see `_gate_piece`)
+        # Each pattern maps to groups; a match of the pattern always consumes text containing at
+        # least one literal of every group (DIGIT stands for any `\d`), so a segment lacking one
+        # cannot hold a match and the pattern's finditer is skipped. Read off the patterns above:
+        pcs = lambda words: [_gate_piece(w) for w in words]  # noqa: E731
+        each_g = pcs(rec["each_words"])
+        numw_g = [DIGIT] + pcs([w for w in data["number_words"] if w != "năm"])
+        pos_g = pcs([k for k in data["position_prefixes"] if not k.startswith("_")])
+        sem_g = pcs(data.get("semester_words", ["học kỳ"]))
+        gates = {
+            # DAY, then a mandatory unit năm|tháng after an each-word
+            "recur_date": [[DIGIT], each_g, ["năm", "tháng"]],
+            "recur": [pcs(rec["periodic_words"])],
+            # both branches have a count and the word 'lần'
+            "recur_times": [["lần"], numw_g],
+            "recur_each": [each_g, pcs(rec["units"])],
+            "rel": [numw_g, pcs(rel["units"])],
+            "date_slash": [[DIGIT], ["/", ".", "-"]],
+            "date_words": [[DIGIT], ["tháng"], ["năm"]],
+            # ngày d/m | ngày d tháng m | d/m
+            "daymonth": [[DIGIT], ["/", "tháng"]],
+            "monthyear": [["tháng"]],
+            "quarter": [pcs(data["quarter_words"])],
+            "half": [["tháng", "nửa"], pcs(hy["first"] + hy["second"]), ["năm"]],
+            "school_year": [[DIGIT], ["năm"], ["học"]],
+            "semester": [sem_g],
+            "school_year_pos": [pos_g, ["năm"], ["học"]],
+            "year": [[DIGIT], ["năm"]],
+            "year_pos": [pos_g, ["năm"]],
+            # the lookbehind 'đến '/'tới ' may lie before `lo`: gate only on the year's digits
+            "year_after_to": [[DIGIT]],
+        }
+        assert set(gates) == set(p), "every pattern needs a gate"
+        for groups in gates.values():
+            for g in groups:
+                for lit in g:
+                    assert lit is DIGIT or (lit and lit == lit.lower() and _gate_safe(lit)), lit
+        self.gates = [(name, self.patterns[name], [tuple(g) for g in gates[name]])
+                      for name in self.order]
         self.pos_map = {k.lower(): v for k, v in data["position_prefixes"].items() if not k.startswith("_")}
 
         # ---- triggers, cues
@@ -162,11 +229,20 @@ class Grammar:
     def find(self, s: str, lo: int = 0, hi: Optional[int] = None) -> list[Expr]:
         """Non-overlapping expressions in s[lo:hi]: leftmost, then longest, then pattern order."""
         hi = len(s) if hi is None else hi
+        low = s[lo:hi].lower()
+        has_digit = _DIGIT_RE.search(low) is not None
         cands = []
-        for rank, name in enumerate(self.order):
-            for m in self.patterns[name].finditer(s, lo, hi):
-                if m.end() > m.start():
-                    cands.append((m.start(), -(m.end() - m.start()), rank, name, m))
+        for rank, (name, pat, groups) in enumerate(self.gates):
+            for g in groups:
+                for lit in g:
+                    if (has_digit if lit is DIGIT else lit in low):
+                        break
+                else:  # a required literal is absent: no match is possible
+                    break
+            else:
+                for m in pat.finditer(s, lo, hi):
+                    if m.end() > m.start():
+                        cands.append((m.start(), -(m.end() - m.start()), rank, name, m))
         cands.sort(key=lambda c: c[:3])
         out: list[Expr] = []
         last_end = -1
