@@ -273,26 +273,32 @@ def grammar() -> Grammar:
     return Grammar(load("deadlines"))
 
 
+_QUOTE_OPEN_RE = re.compile('[“"]')
+
+
 def quoted_spans(s: str, limit: int = 600) -> list[tuple[int, int]]:
     """Spans inside curly or straight double quotes on one line (names, slogans, titles).
 
-    One pass, no regex: an opening quote waits for its closing quote until a line break or
-    `limit` characters; an unclosed quote is dropped.
+    An opening quote waits for its closing quote until a line break or `limit` characters; an
+    unclosed quote is dropped. Scanning resumes after the closing quote, after the line break,
+    or after the character at which the wait ran out (which cannot itself open a quote).
     """
     out = []
-    open_at = None
-    open_ch = None
-    for i, ch in enumerate(s):
-        if ch == "\n":
-            open_at = None
-            continue
-        if open_at is None:
-            if ch in "“\"":
-                open_at, open_ch = i, ch
-            continue
-        if (open_ch == "“" and ch == "”") or (open_ch == '"' and ch == '"'):
-            out.append((open_at, i + 1))
-            open_at = None
-        elif i - open_at > limit:
-            open_at = None
-    return out
+    find = s.find
+    search = _QUOTE_OPEN_RE.search
+    i = 0
+    while True:
+        m = search(s, i)
+        if m is None:
+            return out
+        o = m.start()
+        stop = o + limit + 2  # a closer may stand at most limit + 1 after the opener
+        c = find("”" if s[o] == "“" else '"', o + 1, stop)
+        nl = find("\n", o + 1, stop if c < 0 else c)
+        if nl >= 0:
+            i = nl + 1
+        elif c >= 0:
+            out.append((o, c + 1))
+            i = c + 1
+        else:
+            i = stop
