@@ -61,10 +61,16 @@ def looks_hard_wrapped(lines: list[str]) -> bool:
 
 
 def _strip_inline(text: str) -> str:
-    text = _SUP.sub(lambda m: m.group(1).translate(SUPERSCRIPT), text)
-    text = _HTML_TAG.sub("", text)
-    text = _EMPHASIS.sub("", text)
-    return _ESCAPE.sub(r"\1", text)
+    # each substitution runs only when its pattern's mandatory character is present (a tag's
+    # '<', an emphasis '*' or '_', an escape's backslash); otherwise it could change nothing
+    if "<" in text:
+        text = _SUP.sub(lambda m: m.group(1).translate(SUPERSCRIPT), text)
+        text = _HTML_TAG.sub("", text)
+    if "*" in text or "_" in text:
+        text = _EMPHASIS.sub("", text)
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    return text
 
 
 def parse_lines(raw: str, markdown: bool) -> list[Block]:
