@@ -55,7 +55,15 @@ def _clean_block(b: Block) -> Block:
     return Block(text, b.kind, b.bold, b.heading, b.marker, dict(b.locator), indent)
 
 
+# Every character below U+3000 that is a letter but not upper case: finding one settles that a
+# line is not an upper-case line (sound, not complete; the full test decides the rest).
+_NOT_UPPER_LETTER = re.compile("[" + "".join(
+    re.escape(chr(c)) for c in range(0x3000) if chr(c).isalpha() and not chr(c).isupper()) + "]")
+
+
 def _is_upper_line(s: str) -> bool:
+    if _NOT_UPPER_LETTER.search(s):
+        return False
     letters = [c for c in s if c.isalpha()]
     return len(letters) >= 4 and all(c.isupper() for c in letters)
 
