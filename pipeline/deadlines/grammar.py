@@ -166,6 +166,7 @@ class Grammar:
         numw_g = [DIGIT] + pcs([w for w in data["number_words"] if w != "năm"])
         pos_g = pcs([k for k in data["position_prefixes"] if not k.startswith("_")])
         sem_g = pcs(data.get("semester_words", ["học kỳ"]))
+        year_g = ["19", "20"]  # YEAR opens with 19 or 20
         gates = {
             # DAY, then a mandatory unit năm|tháng after an each-word
             "recur_date": [[DIGIT], each_g, ["năm", "tháng"]],
@@ -174,28 +175,30 @@ class Grammar:
             "recur_times": [["lần"], numw_g],
             "recur_each": [each_g, pcs(rec["units"])],
             "rel": [numw_g, pcs(rel["units"])],
-            "date_slash": [[DIGIT], ["/", ".", "-"]],
-            "date_words": [[DIGIT], ["tháng"], ["năm"]],
+            "date_slash": [year_g, ["/", ".", "-"]],
+            "date_words": [year_g, ["tháng"], ["năm"]],
             # ngày d/m | ngày d tháng m | d/m
             "daymonth": [[DIGIT], ["/", "tháng"]],
             "monthyear": [["tháng"]],
             "quarter": [pcs(data["quarter_words"])],
             "half": [["tháng", "nửa"], pcs(hy["first"] + hy["second"]), ["năm"]],
-            "school_year": [[DIGIT], ["năm"], ["học"]],
+            "school_year": [year_g, ["năm"], ["học"]],
             "semester": [sem_g],
             "school_year_pos": [pos_g, ["năm"], ["học"]],
-            "year": [[DIGIT], ["năm"]],
+            "year": [year_g, ["năm"]],
             "year_pos": [pos_g, ["năm"]],
-            # the lookbehind 'đến '/'tới ' may lie before `lo`: gate only on the year's digits
-            "year_after_to": [[DIGIT]],
+            # the lookbehind 'đến '/'tới ' may lie before `lo`: it is tested on the segment
+            # widened by `back` characters to the left (see find)
+            "year_after_to": [year_g, ["đến", _gate_piece("tới")]],
         }
+        back = {"year_after_to": 4}
         assert set(gates) == set(p), "every pattern needs a gate"
         for groups in gates.values():
             for g in groups:
                 for lit in g:
                     assert lit is DIGIT or (lit and lit == lit.lower() and _gate_safe(lit)), lit
-        self.gates = [(name, self.patterns[name], [tuple(g) for g in gates[name]])
-                      for name in self.order]
+        self.gates = [(name, self.patterns[name], [tuple(dict.fromkeys(g)) for g in gates[name]],
+                       back.get(name, 0)) for name in self.order]
         self.pos_map = {k.lower(): v for k, v in data["position_prefixes"].items() if not k.startswith("_")}
 
         # ---- triggers, cues
@@ -232,10 +235,11 @@ class Grammar:
         low = s[lo:hi].lower()
         has_digit = _DIGIT_RE.search(low) is not None
         cands = []
-        for rank, (name, pat, groups) in enumerate(self.gates):
+        for rank, (name, pat, groups, back) in enumerate(self.gates):
+            text = s[max(0, lo - back):hi].lower() if back and lo else low
             for g in groups:
                 for lit in g:
-                    if (has_digit if lit is DIGIT else lit in low):
+                    if (has_digit if lit is DIGIT else lit in text):
                         break
                 else:  # a required literal is absent: no match is possible
                     break
