@@ -87,9 +87,18 @@ def _upper_word(w: str) -> bool:
     return all(c.isupper() for c in w if c.isalpha())
 
 
+_SPELLING_RULES: list = [None, []]  # [the spelling table they were built from, rules]
+
+
 def _spelling(s: str) -> str:
-    for a, b in _issuers().get("spelling", {}).items():
-        s = re.sub(rf"(?<!\w){re.escape(a)}(?!\w)", b, s) if len(a) > 3 else s.replace(a, b)
+    table = _issuers().get("spelling", {})
+    if _SPELLING_RULES[0] is not table:
+        _SPELLING_RULES[:] = [table, [
+            (a, b, re.compile(rf"(?<!\w){re.escape(a)}(?!\w)") if len(a) > 3 else None)
+            for a, b in table.items()]]
+    for a, b, rx in _SPELLING_RULES[1]:
+        if a in s:  # both forms only ever change text containing `a` (case-sensitive)
+            s = rx.sub(b, s) if rx is not None else s.replace(a, b)
     return s
 
 
