@@ -23,10 +23,12 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import queue
 import signal
 import stat as statmod
 import sqlite3
 import sys
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -478,6 +480,105 @@ def _flush(db, batch: list, lock_wait: float) -> list[tuple[str, Optional[str]]]
             time.sleep(0.2)
 
 
+_STOP = object()
+
+
+class _Writer(threading.Thread):
+    """The one writer: takes results from a bounded queue, commits them in batches (every
+    `batch_files` files, `batch_seconds` seconds or BATCH_BYTES of text, whichever comes first)
+    and reports each file after its commit. A thread, so that the workers are fed while a
+    batch is being written (SQLite releases the GIL while it works)."""
+
+    def __init__(self, db, finish, batch_files: int, batch_seconds: float, lock_wait: float):
+        super().__init__(name="directives-ingest-writer", daemon=True)
+        self.db = db
+        self.on_commit = finish
+        self.batch_files = max(1, batch_files)
+        self.batch_seconds = batch_seconds
+        self.lock_wait = lock_wait
+        self.q: queue.Queue = queue.Queue(maxsize=max(8, 2 * self.batch_files))
+        self.error: Optional[BaseException] = None
+        self._abandoned = False
+
+    def put(self, item) -> None:
+        """Queue one result; blocks while the writer is a full queue behind (back-pressure)."""
+        while True:
+            if self.error is not None:
+                raise self.error
+            if not self.is_alive():
+                raise RuntimeError("the ingest writer thread stopped")
+            try:
+                self.q.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def finish(self, raise_error: bool = True) -> None:
+        """Commit everything queued, stop, and re-raise a writer error here."""
+        try:
+            if self.is_alive():
+                self.put(_STOP)
+            self.join()
+        except BaseException:
+            if raise_error:
+                raise
+        if raise_error and self.error is not None:
+            raise self.error
+
+    def abandon(self) -> None:
+        """Stop without writing what is still queued (the run failed)."""
+        self._abandoned = True
+        try:
+            self.q.put_nowait(_STOP)
+        except queue.Full:
+            pass
+        self.join(5)
+
+    def _commit(self, batch: list) -> None:
+        if not batch or self._abandoned:
+            return
+        writes = [it for it in batch if it[1] != "skip"]
+        results = iter(_flush(self.db, writes, self.lock_wait) if writes else [])
+        self.on_commit(batch, [("unchanged", None) if it[1] == "skip" else next(results)
+                               for it in batch])
+
+    def run(self) -> None:
+        batch: list = []
+        started = 0.0
+        nbytes = 0
+        try:
+            while True:
+                wait = None if not batch else max(0.0, started + self.batch_seconds
+                                                  - time.monotonic())
+                try:
+                    item = self.q.get(timeout=wait)
+                except queue.Empty:
+                    self._commit(batch)
+                    batch, nbytes = [], 0
+                    continue
+                if item is _STOP:
+                    self._commit(batch)
+                    return
+                if not batch:
+                    started = time.monotonic()
+                batch.append(item)
+                if item[1] == "ok":
+                    nbytes += len(item[5].text.text)
+                if (len(batch) >= self.batch_files or nbytes >= BATCH_BYTES
+                        or time.monotonic() - started >= self.batch_seconds):
+                    self._commit(batch)
+                    batch, nbytes = [], 0
+        except BaseException as e:  # noqa: BLE001 - handed to the main thread
+            self.error = e
+            while True:  # drain, so that a producer blocked on a full queue wakes up
+                try:
+                    if self.q.get(timeout=1) is _STOP:
+                        return
+                except queue.Empty:
+                    if self._abandoned:
+                        return
+
+
 def find_missing(index_keys: Iterable[str], roots: Iterable[str | Path],
                  seen: set[str]) -> list[str]:
     """Stored paths under the walked `roots` that the walk did not find (deleted files)."""
@@ -578,6 +679,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path = "outputs/directive
 
     db = open_db(db_path)
     pool = None
+    writer: Optional[_Writer] = None
     try:
         ensure_ingest_columns(db)
         index = load_index(db)
@@ -599,11 +701,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path = "outputs/directive
             if on_file:
                 on_file(k, "error", reason)
 
-        batch: list[tuple] = []
-        batch_started = 0.0
-        batch_bytes = 0
-
-        def finish(items: list, results: list) -> None:
+        def finish(items: list, results: list) -> None:  # in the writer thread, after commit
             for item, (status, error) in zip(items, results):
                 key = item[0]
                 if status == "error":
@@ -618,26 +716,9 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path = "outputs/directive
                 if on_file:
                     on_file(key, status, error)
 
-        def flush() -> None:
-            nonlocal batch, batch_bytes
-            if not batch:
-                return
-            items, batch, batch_bytes = batch, [], 0
-            writes = [it for it in items if it[1] != "skip"]
-            results = _flush(db, writes, lock_wait) if writes else []
-            it = iter(results)
-            finish(items, [("unchanged", None) if i[1] == "skip" else next(it) for i in items])
-
-        def add(item: tuple) -> None:
-            nonlocal batch_started, batch_bytes
-            if not batch:
-                batch_started = time.monotonic()
-            batch.append(item)
-            if item[1] == "ok":
-                batch_bytes += len(item[5].text.text)
-            if (len(batch) >= batch_files or batch_bytes >= BATCH_BYTES
-                    or time.monotonic() - batch_started >= batch_seconds):
-                flush()
+        writer = _Writer(db, finish, batch_files, batch_seconds, lock_wait)
+        writer.start()
+        add = writer.put
 
         def tasks() -> Iterator[tuple]:
             """Files that need a worker; the rest (unchanged, unreadable) go straight to the
@@ -693,25 +774,25 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path = "outputs/directive
                     pool.submit(tid, task)
                 if not pool.busy() and exhausted and not requeued:
                     break
-                wait = 0.5
-                if batch:
-                    wait = max(0.0, min(wait, batch_started + batch_seconds - time.monotonic()))
-                done, again = pool.collect(wait)
+                done, again = pool.collect(0.5)
                 requeued.extend(again)
                 for (key, real, prev_sha, mtime_ns), (kind, sha, size, payload) in done:
                     add((key, kind, sha, size, mtime_ns if kind != "error" else None, payload))
-                if batch and time.monotonic() - batch_started >= batch_seconds:
-                    flush()
-            flush()
-        except KeyboardInterrupt:
-            # Ctrl-C: keep what is finished (the pending batch is complete documents), stop.
             if pool is not None:
                 pool.close()
                 pool = None
-            try:
-                flush()
-            except BaseException:  # noqa: BLE001 - a second Ctrl-C: the batch rolls back
-                pass
+            writer.finish()
+        except KeyboardInterrupt:
+            # Ctrl-C: stop extracting, but commit what is finished (whole documents), then stop.
+            if pool is not None:
+                pool.close()
+                pool = None
+            writer._abandoned = False
+            writer.finish(raise_error=False)
+            writer._abandoned = True  # a second Ctrl-C: commit no further batch
+            raise
+        except BaseException:
+            writer.abandon()
             raise
 
         report.missing = find_missing(index.keys(), paths, seen)
@@ -721,7 +802,8 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path = "outputs/directive
     finally:
         if pool is not None:
             pool.close()
-        db.close()
+        if writer is None or not writer.is_alive():
+            db.close()  # (a writer still committing after a second Ctrl-C keeps its connection)
         report.elapsed = time.monotonic() - t0
         if progress is not None:
             progress.finish()
