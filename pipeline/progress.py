@@ -7,6 +7,7 @@ cron): a plain line every `log_every` seconds. Quiet: nothing but the lines pass
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import Optional, TextIO
@@ -133,7 +134,11 @@ class Progress:
         if not force and now - self._last_draw < self.redraw_every:
             return
         self._last_draw = now
-        self._write("\r\x1b[K" + self.bar())
+        try:
+            cols = os.get_terminal_size(self.stream.fileno()).columns
+        except (AttributeError, OSError, ValueError):
+            cols = 100
+        self._write("\r\x1b[K" + self.bar()[:max(20, cols - 1)])
         self._drawn = True
 
     def _clear(self) -> None:
