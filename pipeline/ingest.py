@@ -7,8 +7,9 @@ and store the results from one writer in batched transactions.
 
 * Unchanged files cost one stat: the stored (size, mtime) is loaded once at the start; a file
   whose size or mtime moved is hashed and only re-extracted when its SHA-256 differs.
-* Each worker holds at most two files; the writer holds at most one batch. Memory does not grow
-  with the corpus (only the list of paths does: ~100 bytes a file).
+* Each worker holds at most two files; the writer (a thread of the main process, fed by a
+  bounded queue) holds at most one batch. Memory does not grow with the documents; only the
+  list of paths and the stored index do (~0.5 KB a file).
 * Each document is replaced atomically (a savepoint inside the batch transaction); the batch
   commits as a whole. Killing the process at any moment loses at most the uncommitted batch;
   a re-run finishes the rest.
@@ -243,7 +244,8 @@ class WorkerPool:
     """N worker processes, each with its own pipe, at most PER_WORKER files each; a worker over
     its time limit or dead is replaced and only its current file fails."""
 
-    def __init__(self, n: int, limits: Limits, timeout: Optional[float]):
+    def __init__(self, n: int, limits: Limits, timeout: Optional[float],
+                 fork_lock: Optional[threading.Lock] = None):
         import multiprocessing as mp
 
         methods = mp.get_all_start_methods()
@@ -251,6 +253,8 @@ class WorkerPool:
         self.limits = limits
         self.timeout = timeout
         self.n = n
+        # fork() only while the writer thread is idle: never inside SQLite or a print
+        self.fork_lock = fork_lock or threading.Lock()
         self.workers: list[_Worker] = []
         self.tasks: dict[int, tuple] = {}   # tid → (key, path, prev_sha, extra)
         for _ in range(n):
@@ -263,7 +267,8 @@ class WorkerPool:
                                 args=(child, inherited if self.ctx.get_start_method() == "fork"
                                       else [], self.limits, os.getpid()),
                                 daemon=True)
-        proc.start()
+        with self.fork_lock:
+            proc.start()
         child.close()
         return _Worker(proc, parent)
 
@@ -499,6 +504,7 @@ class _Writer(threading.Thread):
         self.q: queue.Queue = queue.Queue(maxsize=max(8, 2 * self.batch_files))
         self.error: Optional[BaseException] = None
         self._abandoned = False
+        self.busy = threading.Lock()  # held while committing / reporting (see WorkerPool)
 
     def put(self, item) -> None:
         """Queue one result; blocks while the writer is a full queue behind (back-pressure)."""
@@ -537,10 +543,11 @@ class _Writer(threading.Thread):
     def _commit(self, batch: list) -> None:
         if not batch or self._abandoned:
             return
-        writes = [it for it in batch if it[1] != "skip"]
-        results = iter(_flush(self.db, writes, self.lock_wait) if writes else [])
-        self.on_commit(batch, [("unchanged", None) if it[1] == "skip" else next(results)
-                               for it in batch])
+        with self.busy:
+            writes = [it for it in batch if it[1] != "skip"]
+            results = iter(_flush(self.db, writes, self.lock_wait) if writes else [])
+            self.on_commit(batch, [("unchanged", None) if it[1] == "skip" else next(results)
+                                   for it in batch])
 
     def run(self) -> None:
         batch: list = []
@@ -754,7 +761,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path = "outputs/directive
                     else:
                         if n_workers > 0:
                             _prewarm()  # modules and compiled patterns, shared by fork
-                            pool = WorkerPool(n_workers, limits, timeout)
+                            pool = WorkerPool(n_workers, limits, timeout, writer.busy)
                         else:
                             pool = _InlinePool(limits)
                         requeued.append((None, first))

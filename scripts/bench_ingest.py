@@ -13,7 +13,7 @@ Corpora:
 
 Every measured run is a fresh process (`--_child`) ingesting into a fresh database (except the
 re-ingest runs), so peak memory is that run's own: the writer process (RSS high-water mark) and
-the largest worker. MB/s counts file bytes; for DOCX/PDF the extracted text is given as well.
+the largest worker. The after-save hooks the CLI loads (graph tables) run, as in production. MB/s counts file bytes; for DOCX/PDF the extracted text is given as well.
 Figures are printed, and written as JSON with --json; nothing here is a pass/fail test.
 """
 from __future__ import annotations
@@ -38,7 +38,10 @@ TEXT_EXT = (".txt", ".md")
 # --------------------------------------------------------------------------- child: one run
 
 def child(args) -> None:
+    from pipeline import cli
     from pipeline.ingest import ingest
+
+    cli.build_parser()  # as `directives ingest` does: loads the after-save hooks (graph tables)
 
     paths = Path(args.list).read_text(encoding="utf-8").splitlines() if args.list else args.paths
     cpu0 = _cpu(resource.RUSAGE_SELF)
@@ -147,8 +150,11 @@ def store_scaling(total: int, step: int, work: Path, real: Path) -> None:
     """Writer cost per document as the database grows to `total` documents: one real extracted
     document stored under new paths in batches of 50 (extraction excluded — it does not depend
     on the database)."""
+    from pipeline import cli
     from pipeline.extract import extract_file
     from pipeline.ingest import ensure_ingest_columns
+
+    cli.build_parser()  # the after-save hooks (graph tables) run, as in `directives ingest`
     from pipeline.store import open_db, save_document, write_transaction
 
     real_files = files_under(real, TEXT_EXT) if real.is_dir() else []
