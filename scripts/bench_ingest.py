@@ -1,6 +1,7 @@
 """Ingest benchmark: documents/s and MB/s per format, 1 vs N workers, unchanged re-ingest time,
 peak memory, and cost per document as the corpus and the database grow.
 
+    pip install -e ".[bench]"                              # reportlab for the synthetic PDFs
     python3 scripts/bench_ingest.py                       # everything, default limits
     python3 scripts/bench_ingest.py --real /tmp/scale/all --real-limit 3000 --skip-synthetic
     python3 scripts/bench_ingest.py --synthetic /tmp/syn10k --synthetic-n 10000 --skip-real

@@ -3,7 +3,7 @@
 The fixtures are committed, so tests need only the pipeline's own dependencies. Re-run this
 script when the fixtures must change:
 
-    pip install reportlab pypdf      # generator-only dependencies
+    pip install -e ".[bench]"      # generator-only dependencies (reportlab, pypdf)
     python3 scripts/make_fixtures.py
 
 It writes:

@@ -5,7 +5,8 @@ and date, type line, title, "Căn cứ" preamble, numbered sections or articles,
 and deadlines, "Nơi nhận", signer), with body paragraphs taken from real documents and with the
 numbers, dates, issuers and places varied. Lengths follow a log-normal fitted to real plans
 (median ~12 KB). Most files are text (.txt and Markdown .md); some are DOCX (python-docx) and
-some PDF (reportlab, DejaVu Serif), so ingest can be measured per format.
+some PDF (reportlab, DejaVu Serif), so ingest can be measured per format. Needs the bench
+extra: `pip install -e ".[bench]"`.
 
     python3 scripts/make_synthetic_corpus.py OUT --n 10000 [--docx 0.1 --pdf 0.1]
             [--source /tmp/scale/all] [--jobs 2] [--seed 1]
