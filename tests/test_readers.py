@@ -20,6 +20,7 @@ from pipeline.model import DocumentError
 from pipeline.normalise import normalise
 from pipeline.readers import read
 from pipeline.readers.docx import read_docx
+from pipeline.readers import pdf as pdf_reader
 from pipeline.readers.pdf import _furniture, _Line, read_pdf
 from pipeline.readers.text import read_text
 
@@ -450,6 +451,48 @@ def test_pdf_paragraph_runs_over_page_break(pdf_doc):
                                       "nghĩa và hội nhập quốc tế.")
     offset = t.text.index("thị trường định hướng xã hội chủ nghĩa và hội nhập quốc tế.")
     assert t.locate(offset) == start.locator == {"page": 1, "line": start.locator["line"]}
+
+
+def test_pdf_chars_and_rules_equal_pdfplumbers_objects():
+    """The reader walks pdfminer's layout itself; its characters and rule tops are exactly
+    pdfplumber's `page.chars` / horizontal `page.edges`, in the same order."""
+    import pdfplumber
+
+    keys = ["text", "x0", "x1", "top", "bottom", "size", "upright", "fontname"]
+    with pdfplumber.open(FIX / "plan.pdf") as pdf:
+        for page in pdf.pages:
+            want = [{k: c[k] for k in keys} for c in page.chars if c["upright"] and c["text"]]
+            rules = [e["top"] for e in page.edges if e["orientation"] == "h"]
+            assert repr(pdf_reader._page_chars(page)) == repr(want)
+            assert repr(pdf_reader._rules(page)) == repr(rules)
+
+
+def test_pdf_space_placement_equals_a_scan_of_every_line():
+    import random
+
+    def scan(spaces, lines):
+        for ch in spaces:
+            best = max(lines, key=lambda ln: pdf_reader._overlap(ch["top"], ch["bottom"], ln))
+            if pdf_reader._overlap(ch["top"], ch["bottom"], best) > 0:
+                best.chars.append(ch)
+
+    rnd = random.Random(7)
+    for _ in range(300):
+        tops = sorted(rnd.choice([rnd.uniform(0, 100), float(rnd.randint(0, 20) * 5)])
+                      for _ in range(rnd.randint(1, 12)))
+        bands = [(t, t + rnd.choice([0.0, 2.0, 5.0, 10.0, rnd.uniform(0, 30)])) for t in tops]
+        spaces = []
+        for _ in range(rnd.randint(1, 30)):
+            t = rnd.choice([rnd.uniform(-5, 110), float(rnd.randint(0, 22) * 5)])
+            spaces.append({"top": t, "bottom": t + rnd.choice([0.0, 5.0, rnd.uniform(0, 15)])})
+        if rnd.random() < 0.05:
+            spaces[0]["top"] = float("nan")
+        got = [_Line(t, b) for t, b in bands]
+        want = [_Line(t, b) for t, b in bands]
+        pdf_reader._place_spaces(spaces, got)
+        scan(spaces, want)
+        assert [[id(c) for c in ln.chars] for ln in got] == [[id(c) for c in ln.chars]
+                                                             for ln in want]
 
 
 # =========================================================================== text / Markdown

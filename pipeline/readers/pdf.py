@@ -1,7 +1,8 @@
 """PDF → one block per printed line, with the hints paragraph repair needs.
 
-pdfplumber gives characters with positions and fonts; lines are rebuilt from them (so a raised
-footnote number stays on its line and becomes ¹), and each line keeps {"page", "line"} as its
+pdfplumber opens the file and its pdfminer layout gives characters with positions and fonts
+(read straight from the layout, with pdfplumber's coordinates); lines are rebuilt from them (so a
+raised footnote number stays on its line and becomes ¹), and each line keeps {"page", "line"} as its
 locator. `indent` marks a first-line indent (x0 right of the page's usual left margin), `bold`
 a line set entirely in a bold face. Two runs of text far apart on one line (the official header,
 the "Nơi nhận" / signer block) become a table row with tab-separated cells, as in DOCX. Page
@@ -11,8 +12,10 @@ lines back into paragraphs.
 """
 from __future__ import annotations
 
+import bisect
 import io
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
@@ -25,6 +28,8 @@ _PAGE_NUMBER = re.compile(r"^[-–—(]*\s*(?:(?:trang|page)\s*)?\d{1,4}(?:\s*/\
                           re.I)
 _DIGITS = re.compile(r"^\d{1,3}$")
 _CID = re.compile(r"\(cid:\d+\)")
+_LT = re.compile(r"^LT")
+_KINDS: dict = {}  # layout class → pdfplumber's object type ("char", "line", "rect", ...)
 
 WORD_GAP = 0.22      # × font size: a gap wider than this between glyphs separates words
 COLUMN_GAP = 1.5     # × font size: a wider gap with nothing typed in it separates columns
@@ -150,12 +155,41 @@ def _cluster(chars: list[dict]) -> list[_Line]:
         else:
             lines.append(ln)
     if lines:
-        for ch in chars:
-            if ch["text"].isspace():
-                best = max(lines, key=lambda ln: _overlap(ch["top"], ch["bottom"], ln))
-                if _overlap(ch["top"], ch["bottom"], best) > 0:
-                    best.chars.append(ch)
+        _place_spaces([ch for ch in chars if ch["text"].isspace()], lines)
     return lines
+
+
+def _place_spaces(spaces: list[dict], lines: list[_Line]) -> None:
+    """Each space joins the first line it overlaps most, if it overlaps any.
+
+    `lines` are in order of their tops, so only a window of them can overlap a space: from the
+    first whose running maximum bottom passes the space's top, up to the last that starts above
+    its bottom; every line outside that window overlaps it by zero or less, so the window alone
+    picks the same line as a scan of all of them. Non-finite (or absurdly large) coordinates
+    take the plain scan."""
+    tops = [ln.top for ln in lines]
+    reach, high = [], float("-inf")
+    for ln in lines:
+        high = max(high, ln.bottom)
+        reach.append(high)
+    bands = [v for ln in lines for v in (ln.top, ln.bottom)]
+    bands += [v for ch in spaces for v in (ch["top"], ch["bottom"])]
+    finite = (all(abs(v) < 1e300 for v in bands)  # no NaN, and no overflow in _overlap
+              and all(a <= b for a, b in zip(tops, tops[1:])))
+    for ch in spaces:
+        top, bottom = ch["top"], ch["bottom"]
+        if not finite:
+            best = max(lines, key=lambda ln: _overlap(top, bottom, ln))
+            if _overlap(top, bottom, best) > 0:
+                best.chars.append(ch)
+            continue
+        best, most = None, 0
+        for i in range(bisect.bisect_right(reach, top), bisect.bisect_left(tops, bottom)):
+            share = _overlap(top, bottom, lines[i])
+            if share > most:
+                best, most = lines[i], share
+        if best is not None:
+            best.chars.append(ch)
 
 
 def _build_words(line: _Line) -> None:
@@ -221,8 +255,73 @@ def _segments(line: _Line) -> None:
     line.bold = bool(body_words) and all(w.bold for w in body_words)
 
 
+def _layout_items(page):
+    """(kind, pdfminer object) for the page's layout objects, in pdfplumber's order.
+
+    pdfplumber's own `page.chars` / `page.edges` turn every object into a dict of some thirty
+    resolved attributes (three quarters of the reading time); the reader needs only a few, so it
+    walks `page.layout` itself: depth first, a container's children in its place, `kind` the
+    class name without "LT", lower-cased, as pdfplumber names object types."""
+    from pdfminer.layout import LTContainer
+
+    stack = [iter(page.layout._objs)]
+    kinds = _KINDS
+    while stack:
+        for obj in stack[-1]:
+            if isinstance(obj, LTContainer):
+                stack.append(iter(obj._objs))
+                break
+            cls = type(obj)
+            kind = kinds.get(cls)
+            if kind is None:
+                kind = kinds[cls] = re.sub(_LT, "", cls.__name__).lower()
+            yield kind, obj
+        else:
+            stack.pop()
+
+
+def _page_box(page) -> tuple:
+    """(height, mediabox x0, mediabox top): what pdfplumber's `process_object` shifts by."""
+    mb_x0, mb_top = page.mediabox[:2]
+    return page.height, mb_x0, mb_top
+
+
+def _page_chars(page) -> list[dict]:
+    """Upright, non-empty characters as the dicts the reader uses, with exactly the values of
+    pdfplumber's `page.chars` (same arithmetic: see `Page.process_object`)."""
+    from pdfplumber.page import fix_fontname_bytes
+    from pdfplumber.utils import resolve_all
+
+    height, mb_x0, mb_top = _page_box(page)
+    norm = page.pdf.unicode_norm
+    chars = []
+    for kind, obj in _layout_items(page):
+        if kind != "char":
+            continue
+        upright = obj.upright
+        if not upright:
+            continue
+        text = obj.get_text()
+        if norm is not None:
+            text = unicodedata.normalize(norm, text)
+        if not text:
+            continue
+        fontname = obj.fontname
+        if not isinstance(fontname, str):
+            fontname = resolve_all(fontname)
+            if isinstance(fontname, bytes):
+                fontname = fix_fontname_bytes(fontname)
+        x0, x1 = obj.x0, obj.x1
+        if mb_x0 != 0:
+            x0, x1 = x0 + mb_x0, x1 + mb_x0
+        chars.append({"text": text, "x0": x0, "x1": x1,
+                      "top": (height - obj.y1) + mb_top, "bottom": (height - obj.y0) + mb_top,
+                      "size": obj.size, "upright": upright, "fontname": fontname})
+    return chars
+
+
 def _page_lines(page) -> list[_Line]:
-    chars = [c for c in page.chars if c.get("upright", True) and c.get("text")]
+    chars = _page_chars(page)
     lines = _cluster(chars)
     out = []
     for ln in lines:
@@ -257,8 +356,28 @@ def _furniture(pages: list[list[_Line]]) -> set[tuple[int, int]]:
 
 
 def _rules(page) -> list[float]:
-    """Tops of the horizontal rules on a page (Word draws the footnote separator as one)."""
-    return [e["top"] for e in (page.edges or []) if e.get("orientation") == "h"]
+    """Tops of the horizontal rules on a page (Word draws the footnote separator as one).
+
+    The tops of pdfplumber's horizontal `page.edges`, in its order (lines, then rects, then
+    curves), computed as `process_object` and `line_to_edge` / `rect_to_edges` /
+    `curve_to_edges` do."""
+    height, mb_x0, mb_top = _page_box(page)
+    lines, rects, curves = [], [], []
+    for kind, obj in _layout_items(page):
+        if kind == "line":
+            top = (height - obj.y1) + mb_top
+            if top == (height - obj.y0) + mb_top:
+                lines.append(top)
+        elif kind == "rect":
+            top = (height - obj.y1) + mb_top
+            rects.append(top)
+            rects.append(top + obj.height)
+        elif kind == "curve":
+            pts = [(mb_x0 + x, mb_top + height - y) for x, y in obj.pts]
+            for p0, p1 in zip(pts, pts[1:]):
+                if p0[0] != p1[0] and p0[1] == p1[1]:
+                    curves.append(min(p0[1], p1[1]))
+    return lines + rects + curves
 
 
 def _has_rule_above(rules: list[float], top: float, body_size: float) -> bool:
