@@ -5,6 +5,7 @@ peak memory, and cost per document as the corpus and the database grow.
     python3 scripts/bench_ingest.py                       # everything, default limits
     python3 scripts/bench_ingest.py --real /tmp/scale/all --real-limit 3000 --skip-synthetic
     python3 scripts/bench_ingest.py --synthetic /tmp/syn10k --synthetic-n 10000 --skip-real
+    python3 scripts/bench_ingest.py --skip-real --formats pdf --skip-mixed --store-scale 0
 
 Corpora:
   real       the real-world crawl (13,984 Markdown files, 211 MB): unpack
@@ -213,6 +214,10 @@ def main(argv=None) -> int:
     ap.add_argument("--timeout", type=float, default=300)
     ap.add_argument("--skip-real", action="store_true")
     ap.add_argument("--skip-synthetic", action="store_true")
+    ap.add_argument("--formats", default="text,docx,pdf",
+                    help="synthetic formats to measure one by one (comma-separated)")
+    ap.add_argument("--skip-mixed", action="store_true",
+                    help="skip the whole mixed synthetic corpus run and its re-ingest")
     ap.add_argument("--store-scale", type=int, default=100_000,
                     help="grow a database to this many documents for the writer-cost curve "
                          "(0: skip)")
@@ -269,7 +274,7 @@ def main(argv=None) -> int:
         for name, fl, lim1, limn in (("text", text, one, len(text)),
                                      ("docx", docx, max(1, one // 4), len(docx)),
                                      ("pdf", pdf, max(1, one // 8), args.pdf_limit)):
-            if not fl:
+            if not fl or name not in args.formats.split(","):
                 continue
             sub1 = fl[:lim1]
             show(f"synthetic {name} first {len(sub1)}, 1 worker", run(sub1, work / "s1.db", 1))
@@ -280,14 +285,15 @@ def main(argv=None) -> int:
                 show(f"synthetic {name} first {len(subn)}, {n} workers",
                      run(subn, work / "snn.db", n))
         # cost per document at 1 000 vs all (text, same writer, fresh databases)
-        if len(text) > 1000:
+        if len(text) > 1000 and "text" in args.formats.split(","):
             show(f"synthetic text first 1000, {n} workers", run(text[:1000], work / "k1.db", n))
         # the whole mixed corpus (a folder walk), then an unchanged re-ingest of it
         db = work / "syn.db"
-        show(f"synthetic mixed, all {manifest['n']}, {n} workers",
-             run(syn, db, n, timeout=args.timeout))
-        show(f"synthetic mixed, all {manifest['n']}, unchanged re-ingest", run(syn, db, n,
-                                                                             fresh=False))
+        if not args.skip_mixed:
+            show(f"synthetic mixed, all {manifest['n']}, {n} workers",
+                 run(syn, db, n, timeout=args.timeout))
+            show(f"synthetic mixed, all {manifest['n']}, unchanged re-ingest",
+                 run(syn, db, n, fresh=False))
 
     if args.store_scale:
         store_scaling(args.store_scale, max(1000, args.store_scale // 10), work, args.real)
