@@ -218,7 +218,8 @@ def cmd_deadlines(args) -> int:
     from .query import deadlines
 
     rows = deadlines(_db(args), due_before=args.due_before, agency=args.agency,
-                     document=args.document)
+                     document=args.document, implementing=args.implementing,
+                     transitive=args.transitive)
     if args.format == "json":
         _print_json(rows)
     elif args.format == "ics":
@@ -232,8 +233,9 @@ def cmd_deadlines(args) -> int:
             sys.stdout.write(text)
     else:
         for r in rows:
+            via = f" [{' → '.join(r['lineage'])}]" if r.get("lineage") else ""
             print(f"{r['value'] or '?':<24} {r['kind']:<9} {r['agency'] or '-':<40.40} "
-                  f"{r['document']} §{r['section'] or '-'}: {r['text']}")
+                  f"{r['document']} §{r['section'] or '-'}: {r['text']}{via}")
         print(f"{len(rows)} deadlines")
     return 0
 
@@ -291,6 +293,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--due-before", help="ISO date: only deadlines before it")
     sp.add_argument("--agency", help="lead or partner agency contains this text")
     sp.add_argument("--document", help="only this document (id, path, file name or key)")
+    sp.add_argument("--implementing", metavar="KEY",
+                    help="only deadlines set by the documents implementing KEY (e.g. 91-KL/TW)")
+    sp.add_argument("--transitive", action="store_true",
+                    help="with --implementing: also through intermediate plans")
     sp.add_argument("--format", choices=["text", "json", "ics"], default="text")
     sp.add_argument("--output", "-o", help="write to this file (for --format ics)")
     for register in _extensions():

@@ -81,11 +81,21 @@ def status(db: sqlite_utils.Database) -> list[dict]:
 
 
 def deadlines(db: sqlite_utils.Database, *, due_before: Optional[str] = None,
-              agency: Optional[str] = None, document: Optional[str] = None) -> list[dict]:
+              agency: Optional[str] = None, document: Optional[str] = None,
+              implementing: Optional[str] = None, transitive: bool = False) -> list[dict]:
     """Stored deadlines, soonest first. `due_before` compares the ISO value (an interval's
     start); `agency` matches lead or partner agencies (case-insensitive substring);
-    `document` is anything `find_document` accepts."""
+    `document` is anything `find_document` accepts; `implementing` keeps the deadlines set by
+    the stored documents that implement that directive (directly, or through intermediate
+    plans with `transitive`), each row with its `lineage` path up to it."""
     where, args = ["1 = 1"], []
+    lineage: dict[int, list[str]] = {}
+    if implementing:
+        lineage = _implementing_documents(db, implementing, transitive)
+        if not lineage:
+            return []
+        where.append("dl.document_id in (select value from json_each(?))")
+        args.append(json.dumps(sorted(lineage)))
     if due_before:
         where.append("dl.value is not null and substr(dl.value, 1, 10) < ?")
         args.append(due_before)
@@ -110,5 +120,24 @@ def deadlines(db: sqlite_utils.Database, *, due_before: Optional[str] = None,
         r["span"] = [r.pop("start"), r.pop("end")]
         r["document"] = r["document_key"] or r["path"]
         r["document_date"] = best_date(r.pop("doc_day"), r.pop("doc_date_text"), r.pop("doc_year"))
+        if implementing:
+            r["lineage"] = lineage.get(r["document_id"])
         out.append(r)
     return out
+
+
+def _implementing_documents(db: sqlite_utils.Database, ref: str,
+                            transitive: bool) -> dict[int, list[str]]:
+    """Stored document id → path of labels up to `ref`, for every stored document of every
+    node that implements `ref` (a node may stand for several stored files)."""
+    from . import graph
+
+    found = graph.implementers(db, ref, transitive=transitive)
+    paths = {imp["node"]["id"]: imp["path"] for imp in found["implementers"]}
+    if not paths:
+        return {}
+    rows = db.execute(
+        "select dn.document_id, i.node_id from document_nodes dn "
+        "join identities i on i.id = dn.identity_id "
+        "where i.node_id in (select value from json_each(?))", [json.dumps(sorted(paths))])
+    return {doc_id: paths[node_id] for doc_id, node_id in rows}

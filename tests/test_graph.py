@@ -612,3 +612,40 @@ def test_corpus_ingest_order_does_not_change_the_graph(ingested, tmp_path):
             store.save_document(db, str(f.relative_to(ROOT)), "x", 1, recs[f])
         snaps.append(graph.snapshot(db))
     assert snaps[0] == snaps[1] == snaps[2]
+
+
+@pytest.mark.corpus
+def test_corpus_deadlines_set_by_the_plans_implementing_91_kl(ingested, capsys):
+    """Staff's question: what deadlines did the plans implementing a directive set, for whom."""
+    from pipeline.query import deadlines
+
+    everything = deadlines(ingested)
+    direct = deadlines(ingested, implementing="91-KL/TW")
+    chain = deadlines(ingested, implementing="91-KL/TW", transitive=True)
+    by_doc = lambda rows: {_short(Path(r["path"]).name) for r in rows}  # noqa: E731
+    with_deadlines = by_doc(everything)
+
+    def implementing(transitive):
+        r = graph.implementers(ingested, "91-KL/TW", transitive=transitive)
+        return {_short(i["label"]) for i in r["implementers"] if i["node"]["document_id"]}
+
+    assert by_doc(direct) == implementing(False) & with_deadlines
+    assert by_doc(chain) == implementing(True) & with_deadlines
+    assert "004" in by_doc(chain) - by_doc(direct)  # 004 implements it through 224-KH/ThU
+    assert "002" not in by_doc(chain)               # 002 has deadlines, but another lineage
+    assert len(direct) < len(chain) < len(everything)
+    # each row says how its document leads to the directive, and whose task it is
+    for r in chain:
+        assert [_short(p) for p in r["lineage"]][0] == _short(Path(r["path"]).name)
+        assert r["lineage"][-1] == "91-KL/TW"
+    assert any(r["agency"] for r in chain)
+    # rows are exactly the implementing documents' own deadlines
+    own = [r for r in everything if _short(Path(r["path"]).name) in by_doc(chain)]
+    assert sorted(r["id"] for r in own) == sorted(r["id"] for r in chain)
+    assert deadlines(ingested, implementing="999-KL/TW", transitive=True) == []
+    # the CLI shows the chain beside each deadline
+    db_path = ingested.conn.execute("pragma database_list").fetchone()[2]
+    assert cli_main(["deadlines", "--db", db_path, "--implementing", "91-KL/TW",
+                     "--transitive"]) == 0
+    out = capsys.readouterr().out
+    assert "→ 224-KH/ThU → 91-KL/TW]" in out and f"{len(chain)} deadlines" in out
