@@ -382,6 +382,10 @@ def test_directive_page_cited_by_implementers_coverage(server, ids):
     impl = body[body.index('class="implementers"'):body.index('class="coverage"')]
     assert f'href="/document/{ids["004"]}"' in impl      # 004 implements it through 224-KH/ThU
     assert "224-KH/ThU" in impl and "→" in impl
+    # the deadlines those implementing plans set, with their agency and chain
+    dls = body[body.index('class="implementer-deadlines"'):body.index('class="coverage"')]
+    assert f'href="/document/{ids["004"]}"' in dls and "định kỳ" in dls
+    assert "224-KH/ThU → 91-KL/TW" in dls and "Phòng Giáo dục và Đào tạo" in dls
 
 
 def test_deadlines_view_and_ics(server):

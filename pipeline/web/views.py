@@ -215,8 +215,23 @@ def _directive_bundle(conn, ref: str):
         for st in stated:
             st["doc_label"] = data.doc_label({"id": st["document_id"], "key": st["doc_key"],
                                               "type": st["type"], "path": st["path"]})
-    bundle.update(node=ref, mentions=mentions, stated=stated)
+    bundle.update(node=ref, mentions=mentions, stated=stated,
+                  implementer_deadlines=_implementer_deadlines(conn, ref, bundle))
     return bundle
+
+
+def _implementer_deadlines(conn, ref: str, bundle: dict) -> list[dict]:
+    """Deadlines set by the stored documents implementing `ref` (through any chain): what staff
+    ask after 'who implements it'. Needs the graph; the tables fallback shows none."""
+    if bundle.get("backend") != "graph" or not bundle.get("implementers"):
+        return []
+    from ..query import deadlines as query_deadlines
+
+    rows = query_deadlines(graphview._sdb(conn), implementing=ref, transitive=True)
+    for r in rows:
+        r["doc_label"] = data.doc_label({"id": r["document_id"], "key": r["document_key"],
+                                         "type": None, "path": r["path"]})
+    return rows[:300]
 
 
 async def directive(datasette, request):
