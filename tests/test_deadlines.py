@@ -114,6 +114,49 @@ FORMS = [
 ]
 
 
+FORMS += [
+    ("Các xã hoàn thành việc sửa chữa nhà chậm nhất trước ngày 31/12/2024.", "2024-09-17",
+     "chậm nhất trước ngày 31/12/2024", "deadline", "2024-12-31", "no_later_than", None),
+    ("Bộ Xây dựng báo cáo Thủ tướng chậm nhất trong ngày 13 tháng 10 năm 2024.", None,
+     "chậm nhất trong ngày 13 tháng 10 năm 2024", "deadline", "2024-10-13", "no_later_than", None),
+    ("Công khai kết quả chậm nhất sau 15 ngày kể từ ngày kết thúc tiếp nhận.", None,
+     "chậm nhất sau 15 ngày kể từ ngày kết thúc tiếp nhận", "deadline", None, "no_later_than",
+     "+P15D from ngày kết thúc tiếp nhận"),
+    # the first date of a range takes the year of the second
+    ("Thời gian nhận hồ sơ: từ ngày 16/7 đến hết ngày 25/7/2025.", None,
+     "từ ngày 16/7 đến hết ngày 25/7/2025", "period", "2025-07-16/2025-07-25", None, None),
+    # "của năm xét tặng": the year is not the document's
+    ("Các đơn vị gửi hồ sơ trước ngày 31 tháng 7 của năm xét tặng.", "2024-09-17",
+     "trước ngày 31 tháng 7", "deadline", None, "before", "--07-31"),
+    # an effective clause that is only the anchor of a relative deadline
+    ("Hoàn thành việc sắp xếp không quá 03 tháng kể từ ngày Nghị định này có hiệu lực thi hành.", None,
+     "không quá 03 tháng kể từ ngày Nghị định này có", "deadline", None, "no_later_than",
+     "+P3M from ngày Nghị định này có"),
+]
+
+
+def test_coordinated_amounts_share_the_trigger():
+    _t, out = run("Thông báo cho người sử dụng đất chậm nhất 90 ngày đối với đất nông nghiệp "
+                  "và 180 ngày đối với đất phi nông nghiệp.")
+    assert [(d.text, d.modifier, d.label) for d in out] == [
+        ("chậm nhất 90 ngày", "no_later_than", "+P90D"), ("180 ngày", "no_later_than", "+P180D")]
+
+
+def test_subject_after_a_sentence_initial_deadline():
+    d = only("Trước ngày 10/4/2025, Bộ Tư pháp chủ trì, phối hợp với Sở Nội vụ rà soát văn bản.")
+    assert (d.agency, d.partners) == ("Bộ Tư pháp", ["Sở Nội vụ"])
+    d = only("Theo Kế hoạch, trước ngày 18/4/2025, Sở Nội vụ thẩm định hồ sơ đề án.")
+    assert d.agency == "Sở Nội vụ"
+    d = only("Tổ chức tập huấn cho giáo viên, Sở Tài chính bố trí kinh phí trước ngày 18/4/2025.")
+    assert d.agency is None  # what precedes the comma is a task, not an adverbial
+
+
+def test_event_directed_after_a_past_marker_is_kept():
+    d = only("Thủ tướng đã ban hành Công điện chỉ đạo các bộ chuẩn bị tổ chức lễ khánh thành "
+             "vào ngày 19 tháng 8 năm 2025.")
+    assert d.value == "2025-08-19"
+
+
 @pytest.mark.parametrize("sentence,doc_date,surface,kind,value,modifier,label", FORMS)
 def test_forms(sentence, doc_date, surface, kind, value, modifier, label):
     d = only(sentence, doc_date)
@@ -181,6 +224,22 @@ TRAPS = [
     "Năm 2023, toàn tỉnh đã có 85% trường đạt chuẩn quốc gia.",
     "Phát huy kết quả đạt được trong thời gian tới.",
     "Tiếp tục duy trì kết quả phổ cập đạt được từ năm 2020.",
+    # the year after a cited number is the citation's own
+    "Thực hiện Công văn 812/SGDĐT-KHTC năm 2025, các trường tổng hợp số liệu.",
+    # "N tháng trước, ngày ...": ago, not a trigger
+    "Cách đây 14 tháng trước, ngày 31/3/2023, hệ thống đã được nâng cấp.",
+    # a state at a date, a tally date
+    "Đến ngày 15/8/2024 đã có 12 xã hoàn thành sáp nhập.",
+    "Tính đến ngày 30/6/2024, toàn huyện có 45 trường đạt chuẩn.",
+    # a range of amounts, a look back
+    "Hỗ trợ mỗi học sinh từ 01 đến 03 ngày nghỉ phép.",
+    "Ảnh chân dung chụp trong vòng 06 tháng trở lại.",
+    # a past result in the clause
+    "Ngành đã đạt được nhiều kết quả tích cực trong năm 2023.",
+    # "Quyết định kỳ họp ...": not "định kỳ"
+    "Hội đồng nhân dân quyết định kỳ họp chuyên đề.",
+    # a legal condition long before the document's date
+    "Hợp đồng được ký kết trước ngày 01/01/2021 tiếp tục thực hiện theo hợp đồng đã ký.",
 ]
 
 

@@ -28,7 +28,7 @@ from ..model import Deadline, Line, Section, Text
 from ..resources import load
 from .attach import Attacher
 from .grammar import Expr, Grammar, grammar, quoted_spans
-from .normalise import Context, bounds, parse_doc_date, resolve
+from .normalise import Context, bounds, iso, parse_doc_date, resolve
 
 __all__ = ["extract_deadlines"]
 
@@ -36,7 +36,17 @@ log = logging.getLogger(__name__)
 
 _RECUR = ("recur", "recur_each", "recur_times", "recur_date")
 _EXPLICIT_YEAR = ("year", "monthyear", "quarter", "half")
-_GAP_RANGE = re.compile(r" {0,3}(?:đến|tới|-) {0,3}", re.I)
+_GAP_RANGE = re.compile(r" {0,3}(?:(?:đến|tới)(?: {1,3}(?:hết|trước))?|-) {0,3}", re.I)
+# after "đến <date>": a state at that date, not a task ("đến ngày 19/11/2025 đã có 15 bộ ...")
+_STATUS_AFTER = re.compile(r",? {0,3}(?:đã|chưa|vẫn|mới|chỉ còn|còn)(?!\w)", re.I)
+_TALLY_BEFORE = re.compile(r"(?:tính|cho)\s+$", re.I)         # "tính đến ngày ...": a tally date
+_NUM_RANGE_BEFORE = re.compile(r"(?<!\w)từ\s{1,3}\d{1,3}\s{0,3}$", re.I)  # "từ 01 đến 03 ngày"
+_REL_BACKWARD = re.compile(r"\s{1,3}(?:qua|trở\s{1,3}lại|gần\s{1,3}đây|gần\s{1,3}nhất)(?!\w)", re.I)
+_OF_SOME_YEAR = re.compile(r",? {0,3}của {1,3}năm(?! {1,3}\d)(?!\w)", re.I)  # "31/7 của năm xét tặng"
+_PAST_IN_CLAUSE = re.compile(r"(?<!\w)(?:đã|vừa qua)(?!\w)", re.I)
+_COORD_GAP = re.compile(r"[^;.:()\n\t]{0,60}")
+_COORD_WORD = re.compile(r",|(?<!\w)(?:và|hoặc)(?!\w)", re.I)
+_DATES = ("date_slash", "date_words", "daymonth")
 _NUMBERING_ONLY = re.compile(r"\s*(?:(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ])[.)]\s*|[-+•]\s*)?")
 _CELL_YEAR = re.compile(r"\s*(?:năm\s+)?((?:19|20)\d\d)\s*\.?\s*", re.I)
 _CELL_RANGE = re.compile(r"\s*(?:giai\s+đoạn\s+|từ\s+)?(?:năm\s+)?((?:19|20)\d\d)\s*(?:-|đến)\s*(?:năm\s+)?((?:19|20)\d\d)\s*", re.I)
@@ -164,7 +174,10 @@ class _Extractor:
                 e.trigger, e.trigger_start = self.g.trigger_before(self.s, e.start, lo)
             exprs = self._merge_ranges(exprs)
             out = []
+            prev = None  # the last kept expression that had a trigger
             for e in exprs:
+                if e.trigger is None and prev is not None and self._coordinated(prev, e):
+                    e.trigger, e.inherited = prev.trigger, True
                 try:
                     d = self._decide(e, lo, time_cell, footnote)
                 except Exception:  # one odd expression must not cost the document
@@ -172,6 +185,9 @@ class _Extractor:
                     d = None
                 if d is not None:
                     out.append(d)
+                    prev = e if e.trigger is not None else None
+                else:
+                    prev = None
             if time_cell and not out:
                 d = self._bare_cell(lo, hi)
                 if d is not None:
@@ -180,6 +196,17 @@ class _Extractor:
         except Exception:
             log.debug("deadline segment skipped", exc_info=True)
             return []
+
+    def _coordinated(self, prev: Expr, e: Expr) -> bool:
+        """"chậm nhất 90 ngày đối với đất nông nghiệp và 180 ngày đối với ...": a second
+        expression of the same family joined by "và"/"hoặc"/"," shares the first one's trigger."""
+        if prev.type == "rel":
+            if e.type != "rel":
+                return False
+        elif not (prev.type in _DATES and e.type in _DATES):
+            return False
+        gap = _COORD_GAP.fullmatch(self.s, prev.end, e.start)
+        return gap is not None and _COORD_WORD.search(self.s, prev.end, e.start) is not None
 
     def _merge_ranges(self, exprs: list[Expr]) -> list[Expr]:
         out: list[Expr] = []
@@ -213,6 +240,17 @@ class _Extractor:
 
     def _past(self, a: int, at: int) -> bool:
         return bool(self.g.past_before_re.search(self.s, max(a, at - 30), at))
+
+    def _past_clause(self, cs: int, at: int) -> bool:
+        """A past marker earlier in the clause (within 120 characters) with no task verb after
+        the verb it governs: "đã đạt được kết quả ... trong năm 2024" (not "đã ban hành Công
+        điện chỉ đạo ... tổ chức lễ ... vào ngày 19/8/2025")."""
+        last = None
+        for m in _PAST_IN_CLAUSE.finditer(self.s, max(cs, at - 120), at):
+            last = m
+        if last is None:
+            return False
+        return not self.g.verb_re.search(self.s, min(at, last.end() + 12), at)
 
     def _bare_task(self, e: Expr, cs: int) -> Optional[int]:
         """Start of the task verb that governs a bare year (None when there is none)."""
@@ -252,8 +290,9 @@ class _Extractor:
         anchor = e.span_start
         cs = self.att.clause_before(anchor, lo)
         ca, cb = self.att.clause(e.start, e.end)
-        if g.effective_re.search(s, max(ca, lo), cb):
-            return None
+        eff = g.effective_re.search(s, max(ca, lo), cb)
+        if eff and not (e.type == "rel" and e.groups.get("anchor") and eff.start() >= e.start):
+            return None  # "có hiệu lực từ ngày ..."; not "trong 3 tháng kể từ ngày Nghị định có hiệu lực"
         rule = None
         if time_cell:
             rule = "table_time"
@@ -282,22 +321,37 @@ class _Extractor:
                 return None
             if self._past(cs, anchor):
                 return None
+            if not T.get("strong") and not e.inherited and self._past_clause(cs, anchor):
+                return None  # "đã đạt được những kết quả ... trong năm 2024"
+            if words in ("trước", "sau") and e.trigger_start is not None \
+                    and "," in s[e.trigger_start:e.start]:
+                return None  # "14 tháng trước, ngày 31/3/2020": an adverb (ago), not a trigger
+            if words in ("đến", "tới", "đến hết", "từ nay đến"):
+                if _STATUS_AFTER.match(s, e.end, min(len(s), e.end + 12)) \
+                        or _TALLY_BEFORE.search(s, max(lo, anchor - 8), anchor):
+                    return None  # "đến ngày 19/11/2025 đã có ...", "tính đến ngày ..."
+                if e.type == "rel" and _NUM_RANGE_BEFORE.search(s, max(lo, anchor - 12), anchor):
+                    return None  # "từ 01 đến 03 ngày": a range of amounts
             if T.get("kind") == "target" and g.period_before_re.search(s, max(cs, anchor - 40), anchor) \
                     and g.programme_re.search(s, cs, anchor):
                 return None  # part of a programme's name
             if words in ("đến", "tới", "đến hết") and e.type in ("year", "year_after_to") \
                     and g.range_from_re.search(s, max(cs, anchor - 30), anchor):
                 return None  # the end of a period ("giai đoạn 2021 đến 2025")
-            if e.type == "rel" and re.match(r"\s+qua(?!\w)", s[e.end:e.end + 5]):
-                return None  # "trong 5 năm qua"
+            if e.type == "rel" and _REL_BACKWARD.match(s, e.end, min(len(s), e.end + 14)):
+                return None  # "trong 5 năm qua", "chụp trong vòng 01 năm trở lại"
             rule = "trigger:" + words
         if e.type == "range":
             value, label, posmod = self._range_value(e)
         else:
             value, label, posmod = resolve(e, g, self.ctx)
+        if e.type == "daymonth" and _OF_SOME_YEAR.match(s, e.end, min(len(s), e.end + 16)):
+            value = None  # "trước ngày 31 tháng 7 của năm xét tặng": not the document's year
         kind = self._kind(e, T, cs, anchor)
         if kind == "start" and not time_cell and self._before_doc(value):
             return None  # "từ năm 2020": a past starting point, not a task
+        if kind != "recurring" and not time_cell and self._long_before_doc(value):
+            return None  # "hợp đồng ký trước ngày 01/01/2021" in a 2025 text: a condition, not a task
         modifier = posmod or (T.get("modifier") if T else None)
         start, end = e.span_start, e.end
         agency, partners = self.att.agency(start, end)
@@ -321,6 +375,18 @@ class _Extractor:
                 return "target"
         return "deadline"
 
+    def _long_before_doc(self, value: Optional[str]) -> bool:
+        """Whether a value ended more than a month before the document's date (year and month
+        known): a past date or a legal condition, not something to do."""
+        d = self.ctx.doc
+        if not d.year or not d.month or not value:
+            return False
+        _a, b = bounds(value)
+        if not b:
+            return False
+        y, m = (d.year, d.month - 1) if d.month > 1 else (d.year - 1, 12)
+        return b < f"{y:04d}-{m:02d}-{(d.day or 1):02d}"
+
     def _before_doc(self, value: Optional[str]) -> bool:
         """Whether a value ends before the document's year began ("từ năm 2020" in 2024)."""
         d = self.ctx.doc
@@ -333,6 +399,12 @@ class _Extractor:
         a, b = e.groups["a"], e.groups["b"]
         va, la, _ = resolve(a, self.g, self.ctx)
         vb, lb, _ = resolve(b, self.g, self.ctx)
+        if a.type == "daymonth" and vb and b.type in ("date_slash", "date_words") and la:
+            # "từ ngày 16/7 đến hết ngày 25/7/2025": the first date takes the second's year
+            m, d = int(la[2:4]), int(la[5:7])
+            y = int(vb[:4])
+            if (m, d) <= (int(vb[5:7]), int(vb[8:10])):
+                va = iso(y, m, d)
         if not va or not vb or va.startswith("FREQ") or vb.startswith("FREQ"):
             return None, None, None
         if "/" not in va and "/" not in vb and len(va) == len(vb):

@@ -61,6 +61,7 @@ class Attacher:
         self.term_re = re.compile(rf"(?<!\w){words_alt(ag['terminators'])}(?!\w)", re.I)
         self.impl_re = re.compile(rf"{words_alt(ag['implementation_headings'])}", re.I)
         self.split_re = re.compile(rf"(?:,|;| và){SP}(?={cue})")
+        self.opener_re = re.compile(rf"{words_alt(ag.get('adverbial_openers', []))}(?!\w)", re.I)
         tb = data["table"]
         self.table_words = {k: [w.lower() for w in tb[k]] for k in ("time", "partners", "lead", "task")}
         self.table_continuous = [w.lower() for w in tb.get("continuous", [])]
@@ -221,6 +222,31 @@ class Attacher:
             return None
         return self._cut(self.s, a + off, strict=False)
 
+    def _subject_after_adverbial(self, a: int, b: int) -> Optional[tuple[str, int]]:
+        """The subject after a sentence-initial adverbial: "Trước ngày 10/4/2025, Bộ Tư pháp chủ
+        trì ...", "Theo Kế hoạch, trước ngày 01/5/2025, UBND cấp tỉnh lập hồ sơ ..." (the first
+        three commas of the sentence, within its first 200 characters)."""
+        m = _NUMBERING.match(self.s, a, b)
+        pos = m.end() if m else a
+        for _ in range(3):
+            while pos < b and self.s[pos] == " ":
+                pos += 1
+            if not self.opener_re.match(self.s, pos):
+                return None  # what precedes the comma is not an adverbial: an object, a list
+            c = self.s.find(",", pos, min(b, a + 200))
+            if c < 0:
+                return None
+            pos = c + 1
+            off = pos + len(self.s[pos:pos + 4]) - len(self.s[pos:pos + 4].lstrip())
+            if self.cue_re.match(self.s, off):
+                name = self._cut(self.s, off, strict=False)
+                # a subject here must be short and followed by its verb ("Bộ Tư pháp chủ trì")
+                if name and len(name) <= 100 and not re.search(r"[()]", name):
+                    after = self.s.find(name, off) + len(name)
+                    if self.term_re.match(self.s, after + 1) or self.term_re.match(self.s, after):
+                        return name, off
+        return None
+
     def _partners(self, a: int, b: int) -> list[str]:
         m = self.partner_re.search(self.s, a, b)
         if not m:
@@ -285,6 +311,9 @@ class Attacher:
             name = self._subject(a, sb)
             if name:
                 return _first_upper(name), self._partners(a, sb)
+        found = self._subject_after_adverbial(sa, sb)
+        if found:
+            return _first_upper(found[0]), self._partners(found[1], sb)
         name = self._heading_agency(start)
         if name:
             return _first_upper(name), self._partners(sa, sb)

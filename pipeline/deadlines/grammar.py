@@ -46,6 +46,7 @@ class Expr:
     groups: dict = field(default_factory=dict)
     trigger: Optional[dict] = None      # the trigger item (words, modifier, strong, kind)
     trigger_start: Optional[int] = None
+    inherited: bool = False             # trigger shared from a coordinated expression before it
 
     @property
     def span_start(self) -> int:
@@ -117,7 +118,7 @@ class Grammar:
             rf"|(?P<d2>{DAY})(?:{SP}tháng{SP}|/)(?P<m2>{MONTH}))"
             rf"(?:{SP}của)?{SP}(?P<each>{each}){SP}(?P<unit>năm|tháng)(?!\w)")
         p["recur"] = (
-            rf"(?P<per>{words_alt(rec['periodic_words'])})"
+            rf"(?<!quyết )(?P<per>{words_alt(rec['periodic_words'])})"
             rf"(?:{SP}(?P<n>\d{{1,2}}|{numw}){SP}(?P<u1>{units})(?!\w)"
             rf"|,?{SP}(?P<each>{each}){SP}(?P<u2>{units}))?(?!\w)")
         p["recur_times"] = (
@@ -227,6 +228,8 @@ class Grammar:
         self.docno_re = re.compile(
             rf"(?<![\w/])\d{{1,5}}[A-Za-z]?(?:/(?:19|20)\d\d)?/[{up}][A-Za-zĐđ&]{{0,15}}(?:-[A-Za-zĐđ&0-9]{{1,15}}){{0,4}}"
             rf"|(?<![\w/])\d{{1,5}} ?- ?[{up}][A-Za-zĐđ]{{0,6}}/[{up}][A-Za-zĐđ0-9]{{0,10}}")
+        # the year that follows a cited number is the citation's own: "Công văn 8400/BTC-QLCS năm 2025"
+        self.docno_year_re = re.compile(rf",? {{1,3}}năm{SP}{YEAR}", I)
 
     # ------------------------------------------------------------------ finding
     def find(self, s: str, lo: int = 0, hi: Optional[int] = None) -> list[Expr]:
@@ -269,7 +272,11 @@ class Grammar:
 
     def doc_numbers(self, s: str, lo: int = 0, hi: Optional[int] = None) -> list[tuple[int, int]]:
         hi = len(s) if hi is None else hi
-        return [(m.start(), m.end()) for m in self.docno_re.finditer(s, lo, hi)]
+        out = []
+        for m in self.docno_re.finditer(s, lo, hi):
+            y = self.docno_year_re.match(s, m.end(), min(hi, m.end() + 16))
+            out.append((m.start(), y.end() if y else m.end()))
+        return out
 
 
 @lru_cache(maxsize=None)
