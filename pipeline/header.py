@@ -54,12 +54,37 @@ _DATE = re.compile(
 _DATE_NUM = re.compile(r"(?:ngày|Ngày)\s{0,3}(?P<d>\d{1,2})\s{0,2}/\s{0,2}(?P<m>\d{1,2})\s{0,2}/"
                        r"\s{0,2}(?P<y>\d{4})")
 _BODY_OPENER = re.compile(r"^(?:Kính gửi|Căn cứ|Thực hiện|KÍNH GỬI|CĂN CỨ)(?!\w)")
+_DATE_REST = re.compile(r"^\d{1,2}\s{0,3}(?:tháng|THÁNG)\s")  # "Hà Nội, ngày" ⏎ "24 tháng 11 năm 2025"
 _DATE_PART = re.compile(r"^(?:ngày|tháng|năm)(?!\w)", re.I)
 _PLACE = re.compile(r"(?P<place>[^\t\n,;:()]{2,60}?)\s{0,3},\s{0,3}$")
 _VV = re.compile(r"(?:^|(?<=\s))V/[vV]\s{0,3}[:.]?\s{0,3}(?P<t>[^\t]+)")
 _SEPARATOR = re.compile(r"^[\s\-_=*~.•]{3,}$")
 _SEP_RUN = re.compile(r"[-_=*~]{3,}|(?:^|\s)\*(?=\s|$)")
 _CLAUSE_END = re.compile(r"[,;:.!?“”\"()\n]")
+# pieces of the motto when a narrow column wraps it ("CỘNG HÒA XÃ" ⏎ "HỘI CHỦ NGHĨA VIỆT NAM"): a
+# line (or cell) ending with the motto's first words or opening with its last words (two or more)
+def _motto_parts() -> re.Pattern:
+    heads, tails = [], []
+    for m in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+              "ĐẢNG CỘNG SẢN VIỆT NAM", "ĐỘC LẬP - TỰ DO - HẠNH PHÚC"):
+        w = [r"\s*-\s*" if x == "-" else re.escape(x) for x in m.split()]
+        joined = lambda ws: "".join(x if x.startswith(r"\s*-") or (i and ws[i - 1].startswith(r"\s*-"))
+                                    else (r"\s+" if i else "") + x for i, x in enumerate(ws))
+        heads += [joined(w[:k]) for k in range(1 if m[0] == "C" else 2, len(w))]
+        tails += [joined(w[k:]) for k in range(1, len(w) - 1)]
+    return re.compile(r"(?:^|(?<=\s))(?:" + "|".join(sorted(set(heads), key=len, reverse=True)) +
+                      r")\s*$|^\s*(?:" + "|".join(sorted(set(tails), key=len, reverse=True)) + r")(?!\w)")
+
+
+_MOTTO_PART = _motto_parts()
+_LONE_NUMBER = re.compile(r"^(?:Số|SỐ)\s{0,3}:?\s*$")
+# a line that opens the header block: the motto (or a wrapped piece of it) or the number line
+_ANCHOR = re.compile(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|"
+                     r"^\s*Độc\s+lập\s*-\s*Tự\s+do|^(?:Số|SỐ)\s{0,3}:?\s{0,3}\d{0,6}[ .…_]{0,20}[/-]\s{0,2}[A-ZĐ]")
+# a rank or academic title printed before the signer's name
+_RANK = re.compile(r"^(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)|(?:Phó\s+|Chuẩn\s+)?Đô\s+đốc|"
+                   r"(?:GS|PGS|TS|ThS|BS|CKII|CKI|KS|LS|NGND|NGƯT)(?:\.\s?(?:TS|ThS|BS|CKII|CKI|KTS)?)*\.)\s+")
+_ANCHOR_SCAN = 150  # lines searched for the header block when something precedes it
 _VOWELS = set("aeiouyăâêôơưáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
 
 
@@ -119,6 +144,8 @@ def _strip_mottos(s: str) -> str:
         pats = sorted(_hdr()["mottos"], key=len, reverse=True)
         _MOTTO_RE = re.compile("|".join(_flex(p) for p in pats), re.I)
     s = _MOTTO_RE.sub(" ", s)
+    if "CỘNG" in s or "NAM" in s or "PHÚC" in s or "ĐỘC" in s:
+        s = _MOTTO_PART.sub(" ", s.strip())
     s = _SEP_RUN.sub(" ", s)
     return re.sub(r" {2,}", " ", s).strip()
 
@@ -179,7 +206,8 @@ def case_body_name(upper: str) -> str:
                 out.append(cased[p])
                 name_mode, cap_next = p in committees, not (p in committees)
             else:
-                out.append(_title_case(p) if p.split()[0] == p else
+                seg = _segment_cased(p, cased)  # "thủ tướng chính phủ" = "Thủ tướng" + "Chính phủ"
+                out.append(seg if seg else _title_case(p) if p.split()[0] == p else
                            _title_case(p.split()[0]) + " " + " ".join(p.split()[1:]))
                 name_mode, cap_next = p in committees, p not in committees
             i += n
@@ -201,6 +229,21 @@ def case_body_name(upper: str) -> str:
             cap_next = lt.endswith(",")
         i += 1
     return " ".join(out)
+
+
+def _segment_cased(p: str, cased: dict) -> Optional[str]:
+    """`p` written wholly as fixed cased parts (longest first), or None."""
+    words, out, i = p.split(), [], 0
+    while i < len(words):
+        for n in range(len(words) - i, 0, -1):
+            part = " ".join(words[i:i + n])
+            if part in cased:
+                out.append(cased[part])
+                i += n
+                break
+        else:
+            return None
+    return " ".join(out) if len(out) > 1 else None
 
 
 def _starts_body(low: str) -> int:
@@ -242,6 +285,11 @@ def split_bodies(pieces: list[str]) -> list[str]:
         low_words = [_spelling(w.lower()) for w in words]
         cur: list[str] = []
         i = 0
+        if bodies and words and not _starts_body(_spelling(bodies[-1].lower())) and len(
+                bodies[-1].split()) <= 2 and _starts_body(_spelling(f"{bodies[-1]} {piece}".lower())):
+            cur = bodies.pop().split()  # "ỦY" ⏎ "BAN NHÂN DÂN": a body word wrapped in two
+            cur.extend(words[:1])
+            i = 1
         while i < len(words):
             n = _starts_body(" ".join(low_words[i:i + 6]))
             if n:
@@ -404,10 +452,15 @@ def _infer_issuer(text: Text, pre: str, closing: str, type_names: list[str],
 
 # --------------------------------------------------------------------------- header parts
 
+_TYPE_NAMES: list = [None, []]  # [the doc_types table they were built from, (name, code) pairs]
+
+
 def _type_names() -> list[tuple[str, str]]:
     types = load("doc_types")["types"]
-    pairs = [(name, code) for code, v in types.items() for name in v["names"]]
-    return sorted(pairs, key=lambda p: -len(p[0]))
+    if _TYPE_NAMES[0] is not types:
+        pairs = [(name, code) for code, v in types.items() for name in v["names"]]
+        _TYPE_NAMES[:] = [types, sorted(pairs, key=lambda p: -len(p[0]))]
+    return _TYPE_NAMES[1]
 
 
 def _type_code(part: str) -> Optional[str]:
@@ -430,6 +483,8 @@ def _find_type_line(text: Text, idxs: list[int]) -> Optional[tuple[int, str, str
         if ln.kind == "table_row":
             continue
         s = _lt(text, ln).strip().rstrip(":").strip()
+        if not s[:1].isupper():
+            continue  # a type line is printed in capitals
         for name, code in _type_names():
             u = name.upper()
             head = s[:len(u)]
@@ -471,7 +526,13 @@ def _find_title(text: Text, idxs: list[int], pos: int, first: str) -> Optional[s
             parts.append(s)
             bold, prev = ln.bold, s
             continue
-        if bold and ln.bold and not _ends_sentence(prev):
+        if _is_upper(s) and not _is_upper(prev):
+            break  # the enacting authority under a title in running case ("ỦY BAN THƯỜNG VỤ QUỐC HỘI")
+        if _is_upper(s) and _is_upper(prev) and (ln.bold == bold or not s.strip("* ")):
+            if _authority_line(s) or _ends_sentence(prev):
+                break
+            parts.append(s)  # an upper-case title wrapped over lines
+        elif bold and ln.bold and not _ends_sentence(prev):
             parts.append(s)
         elif not bold and s[:1].islower() and not _ends_sentence(prev):
             parts.append(s)
@@ -505,6 +566,20 @@ def _parse_number(h: Header, m: re.Match) -> None:
         h.type = code
 
 
+_PLACE_LOWER = {"thành", "phố", "tỉnh", "huyện", "quận", "thị", "xã", "phường", "trấn"}
+
+
+def _wrapped_place(before: str, place: str) -> str:
+    """"Thành phố Hồ Chí" ⏎ "Minh, ngày ...": the place's first words on the line above."""
+    prev = before.rstrip("\n").rsplit("\n", 1)[-1].strip()
+    words = prev.split()
+    if (not 1 <= len(words) <= 4 or _is_upper(prev) or len(words) + len(place.split()) > 6
+            or not all(w.isalpha() and (w[0].isupper() or w in _PLACE_LOWER) for w in words)
+            or not words[0][0].isupper()):
+        return place
+    return f"{prev} {place}"
+
+
 def _parse_date(h: Header, blob: str) -> None:
     best = None
     for m in list(_DATE.finditer(blob)) + list(_DATE_NUM.finditer(blob)):
@@ -513,8 +588,12 @@ def _parse_date(h: Header, blob: str) -> None:
         place = pm.group("place").strip() if pm else None
         if place and not (place[0].isupper() and len(place.split()) <= 6):
             place = None
+        if place and before[:pm.start()].endswith("\n"):
+            place = _wrapped_place(before[:pm.start()], place)
         if not place and before.rstrip(" ")[-1:] not in ("", "\n", "\t"):
             continue  # a date inside a sentence is not the document's date
+        if not place and blob[m.end():m.end() + 200].split("\n", 1)[0].strip(" *._)\t"):
+            continue  # nor one opening a sentence ("Ngày 12/3/2025, Ủy ban nhân dân tỉnh ...")
         if best is None or (place and not best[1]):
             best = (m, place)
         if place:
@@ -622,6 +701,8 @@ def _parse_footer(h: Header, text: Text, a: int, b: int) -> None:
         upper, tail = " ".join(words[:k]), " ".join(words[k:])
         if upper:
             roles.extend(_role_split(upper))
+        if tail:
+            tail = _RANK.sub("", tail)
         if tail and looks_like_name(tail):
             name = tail
     if roles and name is None:
@@ -632,25 +713,120 @@ def _parse_footer(h: Header, text: Text, a: int, b: int) -> None:
                 and 2 <= len(last.split()) <= 5):
             name = last
             roles = roles[:-1]
+    if name is not None:  # every upper-case line is a role: join a role wrapped over lines
+        titles = set(data["signer_titles"])
+        mark_re = re.compile(r"^(?:" + "|".join(map(re.escape, marks)) + r")")
+        merged: list[str] = []
+        for r in roles:
+            if (merged and not mark_re.match(r) and not any(r == t or r.startswith(t + " ") for t in titles)
+                    and mark_re.sub("", merged[-1]).strip() not in titles):
+                merged[-1] += " " + r  # "TM. ỦY BAN" ⏎ "NHÂN DÂN"
+            else:
+                merged.append(r)
+        roles = merged
     h.signer = name
     h.signer_role = " / ".join(roles) if roles else None
 
 
+def _footer_by_recipients(text: Text, start: int) -> Optional[tuple[int, int]]:
+    """The closing block when `find_footer` finds none because long lines follow it (an attached
+    plan or rules after a decision, a web page's trailer): from the first "Nơi nhận" line — or,
+    with none, the first upper-case signature line ("KT. CHỦ TỊCH") — to the signer's name, at
+    most 40 short lines."""
+    lines = text.lines
+    foot = load("sections")["footer"]
+    words, marks = tuple(foot["recipients"]), tuple(foot["signer_markers"])
+    rec_re = re.compile(r"^(?:" + "|".join(map(re.escape, words)) + r")\s*:?(?!\w)")
+    titles = set(load("sections")["signer_titles"])
+    found = None
+    for a in range(start, len(lines)):
+        ln = lines[a]
+        if ln.kind == "footnote" or ln.end - ln.start > 300:
+            continue
+        s = _lt(text, ln)
+        if s.startswith(words) and rec_re.match(s):
+            found = a
+            break
+        if found is None and s.startswith(marks) and len(s) <= 80 and _is_upper(s):
+            found = -a - 1  # a signature line: kept unless a "Nơi nhận" line follows
+    if found is None:
+        return None
+    a = found if found >= 0 else -found - 1
+    b, role = a + 1, found < 0
+    while b < len(lines) and b - a < 40:
+        s = _lt(text, lines[b]).strip()
+        if lines[b].kind == "footnote" or (len(s) > 200 and lines[b].kind != "table_row"
+                                           and (role or s[:1] not in "-+•")):
+            break
+        b += 1
+        if s.startswith(marks) or s in titles:
+            role = True
+        elif role and looks_like_name(_RANK.sub("", s.strip("*").split("(")[0].strip())):
+            break
+    return a, b
+
+
 # --------------------------------------------------------------------------- entry point
+
+def _header_start(text: Text, body: list[int]) -> int:
+    """Index of the line where the header block begins: 0, unless something that is not a header
+    (a web page's banner, a table of metadata) comes before the motto or the number line; then
+    the anchor line with the short upper-case lines right above it (the left column)."""
+    lines = text.lines
+    for k in body[:_ANCHOR_SCAN]:
+        s = _lt(text, lines[k])
+        if len(s) > 300 or not _ANCHOR.search(s):
+            continue
+        start = k
+        j = body.index(k)
+        while j > 0 and body[j] - body[j - 1] <= 2 and k - body[j - 1] <= 6:
+            prev = _lt(text, lines[body[j - 1]]).strip()
+            if not prev or len(prev) > 120 or not (_is_upper(prev) or _SEPARATOR.match(prev)
+                                                   or lines[body[j - 1]].kind == "table_row"):
+                break
+            j -= 1
+            start = body[j]
+        return start
+    return 0
+
+
+def _authority_line(s: str) -> bool:
+    """"THỦ TƯỚNG CHÍNH PHỦ", "ỦY BAN THƯỜNG VỤ QUỐC HỘI", "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ..." —
+    the enacting authority printed under a decision's title (upper case, a body or office)."""
+    s = s.strip().rstrip(":")
+    if not _is_upper(s) or len(s.split()) > 14 or re.search(r"[,;.()\d]", s):
+        return False
+    low = _spelling(_expand_upper_abbrev(s).lower())
+    n = _starts_body(low)
+    if n:
+        return n >= 2 or _has_locality(low) or low in _national_bodies()
+    for t in sorted(load("sections")["signer_titles"], key=len, reverse=True):
+        tl = _spelling(t.lower())
+        if low.startswith(tl + " "):
+            return _starts_body(low[len(tl) + 1:]) > 0
+    return False
+
 
 def parse_header(text: Text) -> Header:
     h = Header()
     lines = text.lines
     body = [i for i, ln in enumerate(lines) if ln.kind != "footnote"]
+    start = _header_start(text, body)
     sections = parse_sections(text)
-    first_sec = min((s.start for s in sections if s.kind != "footnote"), default=None)
+    start_pos = lines[start].start if start else 0
+    first_sec = min((s.start for s in sections if s.kind != "footnote" and s.start >= start_pos),
+                    default=None)
     footer = find_footer(text)
+    if footer and footer[0] < start:
+        footer = None
+    if footer is None:
+        footer = _footer_by_recipients(text, start)
     limit = len(lines)
     if first_sec is not None:
         limit = next(i for i, ln in enumerate(lines) if ln.start >= first_sec)
     if footer and footer[0] < limit:
         limit = footer[0]
-    head = [i for i in body if i < limit][:_MAX_HEADER_LINES]
+    head = [i for i in body if start <= i < limit][:_MAX_HEADER_LINES]
 
     found = _find_type_line(text, head)
     if found:
@@ -670,14 +846,21 @@ def parse_header(text: Text) -> Header:
     left: list[str] = []
     cleaned_lines: list[str] = []
     vv: list[str] = []
+    carry = ""
     for i in region:
         ln = lines[i]
         s = _lt(text, ln)
+        if ln.kind != "table_row" and _LONE_NUMBER.match(s):
+            carry = s.strip() + " "  # "Số:" ⏎ "5680/CT-CS": the number is on the next line
+            continue
+        s, carry = carry + s, ""
         cells = s.split("\t") if ln.kind == "table_row" else [s]
         out_cells = []
         for ci, c in enumerate(cells):
             c = _strip_mottos(c)
             m = _NUMBER.search(c)
+            if m and c[:m.start()].strip(" *") and not re.match(r"\S+\s{0,3}[:.]", m.group(0)):
+                m = None  # "theo Quyết định số 12/QĐ-UBND": a citation in a sentence, not the number line
             if m and h.symbol is None and h.number is None:
                 _parse_number(h, m)
             if m:
@@ -687,7 +870,7 @@ def parse_header(text: Text) -> Header:
                 vv.append(mv.group("t").strip())
                 c = c[:mv.start()].strip()
             elif (vv and ci == 0 and (c[:1].islower() or c[:1].isdigit())
-                  and not _DATE_PART.match(c) and ", ngày" not in c):
+                  and not _DATE_PART.match(c) and ", ngày" not in c and not _DATE_REST.match(c)):
                 vv.append(c.strip())
                 c = ""
             piece = c
@@ -710,11 +893,14 @@ def parse_header(text: Text) -> Header:
     # title
     if vv:
         h.title = re.sub(r"\s+", " ", " ".join(vv)).strip(" .;:")
-        if not h.type and not h.type_name:
-            h.type = "CV"
+        if not h.type_name:
+            h.type = "CV"  # "V/v" is the subject line of an official letter: "5680/CT-CS" is Cục Thuế's
     elif t_idx is not None:
         pos = head.index(t_idx) + 1
         h.title = _find_title(text, head, pos, rest)
+        if h.title:
+            mv = re.match(r"^V/[vV]\s{0,3}[:.]?\s*(?=\w)", h.title)
+            h.title = h.title[mv.end():] if mv else h.title
 
     # footer
     if footer:
@@ -725,6 +911,16 @@ def parse_header(text: Text) -> Header:
         ym = re.search(r"(?:19|20)\d\d", h.date_text)
         h.year = int(ym.group(0)) if ym else None
 
+    # issuer from the enacting authority printed under the title ("ỦY BAN THƯỜNG VỤ QUỐC HỘI")
+    if h.issuer is None and t_idx is not None:
+        pos = head.index(t_idx)
+        for i in head[pos + 1:pos + 8]:
+            s = _lt(text, lines[i]).strip()
+            if _authority_line(s):
+                h.issuer, h.issuer_inferred = case_body_name(s.rstrip(":").strip()), True
+                break
+            if len(s) > 300 or _BODY_OPENER.match(s):
+                break
     # issuer inferred from the document itself
     if h.issuer is None:
         pre_start = lines[t_idx].end if t_idx is not None else 0

@@ -361,3 +361,62 @@ def test_long_lines_parse_quickly(line):
     t0 = time.perf_counter()
     parse_header(t)
     assert time.perf_counter() - t0 < 1.0
+
+
+# --------------------------------------------------------------------------- web pages, wrapped columns
+
+_UBND_QD = ["ỦY BAN NHÂN DÂN", "TỈNH AN GIANG", "-------", "CỘNG HÒA XÃ HỘI", "CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc", "Số: 12/QĐ-UBND", "An Giang, ngày 3 tháng 4 năm 2025",
+            ("para", "QUYẾT ĐỊNH", True), "VỀ VIỆC BAN HÀNH KẾ HOẠCH PHÒNG, CHỐNG THIÊN TAI",
+            "NĂM 2025", ("para", "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH AN GIANG", True),
+            "Căn cứ Luật Phòng, chống thiên tai;", "QUYẾT ĐỊNH:", "Điều 1. Ban hành Kế hoạch.",
+            "Nơi nhận:", "- Như Điều 3;", "- Lưu: VT.", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Văn Nam"]
+
+
+@pytest.mark.parametrize("rows,expected", [
+    # motto wrapped by a narrow column; upper-case title over two lines; authority line under it
+    (_UBND_QD, dict(issuer="Ủy ban nhân dân tỉnh An Giang", parent_issuer=None, key="12/QĐ-UBND",
+                    title="VỀ VIỆC BAN HÀNH KẾ HOẠCH PHÒNG, CHỐNG THIÊN TAI NĂM 2025",
+                    place="An Giang", date="2025-04-03", signer="Lê Văn Nam")),
+    # a web page's banner and metadata table before the header
+    (["Bản quyền thuộc về trang web.", "Số hiệu:", "12/QĐ-UBND", "Loại văn bản:", "Quyết định",
+      "Ngày ban hành:", "03/04/2025"] + _UBND_QD,
+     dict(issuer="Ủy ban nhân dân tỉnh An Giang", key="12/QĐ-UBND", type="QĐ", date="2025-04-03")),
+    # motto wrapped at another word; a body word split over two lines; the place split too
+    (["ỦY", "BAN NHÂN DÂN", "THÀNH PHỐ HỒ CHÍ MINH", "CỘNG HÒA XÃ", "HỘI CHỦ NGHĨA VIỆT NAM",
+      "Số: 7/KH-UBND", "Thành phố Hồ Chí", "Minh, ngày 5 tháng 6 năm 2025", "KẾ HOẠCH", "Thử nghiệm",
+      "I. MỤC ĐÍCH"],
+     dict(issuer="Ủy ban nhân dân thành phố Hồ Chí Minh", parent_issuer=None,
+          place="Thành phố Hồ Chí Minh", date="2025-06-05")),
+    # "Số:" alone on its line; a letter's symbol whose first group is the issuer ("CT" = Cục Thuế)
+    (["BỘ TÀI CHÍNH", "CỤC THUẾ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số:", "15/CT-CS",
+      "V/v chính sách thuế", "Hà Nội, ngày", "24 tháng 11 năm 2025", "Kính gửi: Công ty A.", "Nội dung.",
+      "Nơi nhận:", "- Như trên;", "- Lưu: VT.", "TL. CỤC TRƯỞNG", "KT. TRƯỞNG BAN CHÍNH SÁCH,",
+      "THUẾ QUỐC TẾ", "PHÓ TRƯỞNG BAN", "Trần Thị Hoa"],
+     dict(issuer="Cục Thuế", parent_issuer="Bộ Tài chính", key="15/CT-CS", type="CV",
+          title="chính sách thuế", date="2025-11-24",
+          signer_role="TL. CỤC TRƯỞNG / KT. TRƯỞNG BAN CHÍNH SÁCH, THUẾ QUỐC TẾ / PHÓ TRƯỞNG BAN")),
+    # no left column: the enacting authority under the title is the issuer (inferred)
+    (["Số: 1678/NQ-UBTVQH15", ("para", "NGHỊ QUYẾT", True),
+      ("para", "Về việc sắp xếp các đơn vị hành chính cấp xã năm 2025", True),
+      ("para", "ỦY BAN THƯỜNG VỤ QUỐC HỘI", True), "Căn cứ Hiến pháp;", "QUYẾT NGHỊ:", "Điều 1. Nội dung."],
+     dict(issuer="Ủy ban Thường vụ Quốc hội", issuer_inferred=True,
+          title="Về việc sắp xếp các đơn vị hành chính cấp xã năm 2025")),
+    # a footer followed by an attached plan of long lines; a wrapped "TM." role; a rank before the name
+    (["BỘ QUỐC PHÒNG", "Số: 3/QĐ-BQP", "Hà Nội, ngày 1 tháng 2 năm 2025", "QUYẾT ĐỊNH", "Về việc thử",
+      "Điều 1. Nội dung.", "Nơi nhận:", "- Lưu: VT.", "TM. BAN CHỈ", "ĐẠO", "KT. BỘ TRƯỞNG", "THỨ TRƯỞNG",
+      "Thượng tướng Nguyễn Văn Bình", "KẾ HOẠCH", "Kèm theo Quyết định. " + "Nội dung dài. " * 30],
+     dict(signer="Nguyễn Văn Bình", signer_role="TM. BAN CHỈ ĐẠO / KT. BỘ TRƯỞNG / THỨ TRƯỞNG",
+          recipients=["Lưu: VT"])),
+])
+def test_real_layouts(rows, expected):
+    h = parse_header(make_text(rows))
+    assert {k: getattr(h, k) for k in expected} == expected
+
+
+def test_news_page_has_no_header():
+    h = parse_header(make_text([
+        "# Tin tức", "Ngày 12/3/2025, Ủy ban nhân dân tỉnh tổ chức hội nghị về nhiệm vụ năm 2025.",
+        "Theo Quyết định số 12/QĐ-UBND của Ủy ban nhân dân tỉnh, các sở thực hiện kế hoạch.",
+        "Nước Cộng hòa xã hội chủ nghĩa Việt Nam có 34 tỉnh, thành phố."]))
+    assert (h.key, h.issuer, h.date, h.place, h.signer, h.type) == (None,) * 6
