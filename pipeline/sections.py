@@ -9,6 +9,11 @@ Heading forms (NĐ 30/2020 Phụ lục I; plans and directives; Party documents,
   a) b) đ) (Vietnamese alphabet) →  parent id + ".a"
   Phụ lục / PHỤ LỤC I            →  top-level "PL" / "PL.I", kind "appendix" (its own part)
   footnotes (end of the text)    →  top-level "FN", kind "footnote", children "FN.1", "FN.2" ...
+  attached document              →  top-level "VB" ("VB.2" ...), kind "attachment": a regulation
+                                     issued with a decision ("QUY CHẾ" / "(Ban hành kèm theo ...)")
+                                     whose "Chương I" / "Điều 1" restarts the numbering; its
+                                     divisions number inside it ("VB.C1.D1"), as in an appendix
+  "Phụ lục I" again inside "PHỤ LỤC III" (the appendices of a form printed in it) → "PL.III.PL.I"
 Markdown bold and `#` depth are ignored for ids and levels: the numbering decides them (corpus
 Markdown uses inconsistent `#` depths for one level).
 
@@ -24,7 +29,12 @@ Arabic and Roman headings must not continue in lower case (a wrapped sentence li
 "2021 - 2030; Chương trình ..." or "3. năm ..." is body text). "Điều 5" needs its '.' or ':'
 unless the line is bold or a Markdown heading ("Điều 5 Luật này quy định ..." is running text).
 Unnumbered bold lines are not sections: the numbering decides. A division name printed on the
-line after its number ("Chương I" / "QUY ĐỊNH CHUNG") is taken when that line is upper case or bold.
+line after its number ("Chương I" / "QUY ĐỊNH CHUNG") is taken when that line is upper case or bold
+(or, for Phần/Chương/Mục/Điều, which always have a name, opens with a capital); an upper-case name
+wrapped over up to three lines is joined. Bold headings hard-wrapped inside their first words
+("Điều" / "1. Phạm vi ...", "Chương" / "II", "PHỤ" / "LỤC III") are read as one line. A point
+"a)" does not open under a section when a heading-like numbered line that fitted nowhere came
+after that section's heading (the points belong to that line, e.g. a quoted article).
 
 Preamble: text before the first heading belongs to no section (no preamble section: the first
 section's start is where the preamble ends). The footer — the "Nơi nhận" list and the signature
@@ -56,6 +66,9 @@ _ARABIC_RE = re.compile(r"^([1-9]\d{0,2}(?:\.[1-9]\d{0,2}){0,5})(\.\)|\.|\))?(?:
 _LETTER_RE = re.compile(r"^([a-zđ])\s{0,2}(\)|\.\s)\s{0,3}(?=\S)")
 _SENT_END = re.compile(r"\./\.|[.!?](?:\s+[\"“'(]?(\S)|\s*$)")
 _COLON = re.compile(r"(?<!\d):(?!\d)")
+_RUN_ON_ITEM = re.compile(r"(?<=[^\W\d_]) 1[.)] ")
+# the subtitle of a document attached to a decision: "(Ban hành kèm theo Quyết định số ...)"
+_ATTACHED_RE = re.compile(r"^[(\[]?\s{0,2}(?:[Bb]an hành\s{1,3})?[Kk]èm theo\s")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 
@@ -215,6 +228,11 @@ def heading_text(rest: str) -> str:
     m = _COLON.search(s)
     if m:
         cut = min(cut, m.start())
+    # a title run on into its first numbered item ("Nguyên tắc hoạt động 1. Quỹ ...")
+    for m in _RUN_ON_ITEM.finditer(s, 0, cut):
+        if s[m.end():m.end() + 1].isupper():
+            cut = min(cut, m.start())
+            break
     for m in _SENT_END.finditer(s, 0, cut):
         nxt = m.group(1)
         if nxt is None or nxt.isupper() or nxt.isdigit():
@@ -230,8 +248,15 @@ def heading_text(rest: str) -> str:
 
 
 def _upper_line(s: str) -> bool:
-    letters = [c for c in s if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
+    if s.upper() != s:  # a lower-case letter
+        return False
+    n = 0
+    for c in s:
+        if c.isalpha():
+            n += 1
+            if n == 2:
+                return True
+    return False
 
 
 def _headingish(line: Line, rest: str) -> bool:
@@ -284,6 +309,9 @@ class _Builder:
         self.ids: set[str] = set()
         self.last_article = 0
         self.appendix_count = 0
+        self.attachment_count = 0
+        self.rejected = -1  # last heading-like numbered line that fitted no open section
+        self.deepest_named = -1  # rank of the deepest Phần/Chương/Mục/Điều taken so far
 
     def _unique(self, base: str) -> str:
         if base not in self.ids:
@@ -299,6 +327,8 @@ class _Builder:
         rank = _rank(c.style)
         if rank <= _rank(node.style):
             return False
+        if c.style == "letter" and node.line < self.rejected:
+            return False  # "a)" after a numbered line that was not taken belongs to that line
         if any(r <= rank for r in node.child_ranks):
             return False
         if c.style == "article":
@@ -343,7 +373,30 @@ class _Builder:
                     del self.stack[len(self.stack) - depth:]
                     self._push(node, c, idx, line)
                     return True
+            if heady and c.style != "letter":
+                self.rejected = idx
         return False
+
+    def restarts(self, cands: list[Candidate]) -> bool:
+        """A "Điều 1" / "Chương I" / "Phần I" that fitted nowhere in a body already divided that
+        way: the numbering of an attached document (a regulation issued with a decision)."""
+        if self.base is not self.root:
+            return False
+        for c in cands:
+            if c.style in ("part", "chapter", "article") and c.value == (1,) and not c.styled_only:
+                return self.deepest_named >= _rank(c.style)
+        return False
+
+    def attachment(self, idx: int, heading: str) -> None:
+        self.attachment_count += 1
+        self.stack.clear()
+        self.last_article = 0
+        base = "VB" if self.attachment_count == 1 else f"VB.{self.attachment_count}"
+        node = _Node("appendix", (), self._unique(base), 1, idx, kind="attachment",
+                     heading=heading_text(heading) if heading else "", parent=self.root)
+        self.nodes.append(node)
+        self.stack.append(node)
+        self.base = node
 
     def _push(self, parent: _Node, c: Candidate, idx: int, line: Line) -> None:
         if _is_arabic(c.style):
@@ -361,21 +414,33 @@ class _Builder:
         parent.child_ranks.append(_rank(c.style))
         if c.style == "article":
             self.last_article = c.value[0]
+        if c.style in _NAMED_KINDS:
+            self.deepest_named = max(self.deepest_named, _rank(c.style))
         self.stack.append(node)
         self.nodes.append(node)
 
     def appendix(self, idx: int, num: str, rest: str, next_line: Optional[str],
                  next_bold: bool = False) -> None:
-        self.appendix_count += 1
-        self.stack.clear()
         self.last_article = 0  # numbering restarts inside an appendix
-        base = f"PL.{num}" if num else ("PL" if self.appendix_count == 1 else f"PL.{self.appendix_count}")
         heading = heading_text(rest) if rest.strip() else ""
         if (not heading and next_line and len(next_line) <= HEADING_CAP and not candidates(next_line)
                 and (_upper_line(next_line) or next_bold)):
             heading = heading_text(next_line)
-        node = _Node("appendix", (), self._unique(base), 1, idx, kind="appendix", heading=heading,
-                     parent=self.root)
+        top = self.stack[0] if self.stack and self.stack[0].kind == "appendix" else None
+        inner = self.base if self.base is not top and self.base.kind == "appendix" else None
+        value = _number_word(num) if num else None
+        if value and top is not None and (top.value and value <= top.value[0]
+                                          or inner is not None and inner.value == (value - 1,)):
+            # "Phụ lục I" again inside "PHỤ LỤC III": an appendix of the form printed in it
+            del self.stack[1:]
+            node = _Node("appendix", (value,), self._unique(f"{top.id}.PL.{num}"), 2, idx, kind="appendix",
+                         heading=heading, parent=top)
+        else:
+            self.appendix_count += 1
+            self.stack.clear()
+            base = f"PL.{num}" if num else ("PL" if self.appendix_count == 1 else f"PL.{self.appendix_count}")
+            node = _Node("appendix", (value,) if value else (), self._unique(base), 1, idx,
+                         kind="appendix", heading=heading, parent=self.root)
         self.nodes.append(node)
         self.stack.append(node)
         self.base = node  # its children number as at the top of a document
@@ -417,6 +482,11 @@ def find_footer(text: Text) -> Optional[tuple[int, int]]:
         s = text.line_text(lines[i])
         if s[:1] in ("P",) and is_appendix_line(s, lines[i]):
             app_after.append(i)
+        elif s[:1] in "([BbKk" and _ATTACHED_RE.match(s) and i > 0:
+            # the title of an attached regulation ends the footer above it
+            start = _attachment_title(text, i + 1, app_after[-1] if app_after else -1)[0]
+            if start is not None and start < i:
+                app_after.append(start)
 
     def stop_after(i: int) -> int:
         for a in app_after:
@@ -486,21 +556,52 @@ def parse_sections(text: Text) -> list[Section]:
             i += 1
             continue
         app = is_appendix_line(s, ln) if s[:1] in ("P",) else None
+        last = i  # the heading's last line
+        if app is None and s in ("PHỤ", "Phụ") and i + 1 < body_end:
+            # "PHỤ" / "LỤC III ...": a bold heading wrapped inside its word
+            nl = lines[i + 1]
+            app = is_appendix_line(s + " " + text.line_text(nl).strip(),
+                                   Line(ln.start, nl.end, ln.kind, ln.bold or nl.bold, ln.heading))
+            last = i + 1
         if app is not None:
-            nxt = text.line_text(lines[i + 1]).strip() if i + 1 < body_end else None
-            b.appendix(i, app[0], app[1], nxt, i + 1 < body_end and lines[i + 1].bold)
+            nxt = text.line_text(lines[last + 1]).strip() if last + 1 < body_end else None
+            b.appendix(i, app[0], app[1], nxt, last + 1 < body_end and lines[last + 1].bold)
+            if not app[1].strip() and b.nodes[-1].heading and last + 1 < body_end:
+                b.nodes[-1].heading = _name_below(text, last + 1, body_end, False) or b.nodes[-1].heading
             closers.append(i)
-            i += 1
+            i = last + 1
             continue
         cands = candidates(s)
-        if cands and b.offer(i, ln, cands) and not b.nodes[-1].heading and i + 1 < body_end:
-            # "Chương I" / "QUY ĐỊNH CHUNG": the name is printed on the next line
-            nxt_line = lines[i + 1]
-            nxt = text.line_text(nxt_line).strip()
-            if (nxt_line.kind in ("para", "heading") and len(nxt) <= HEADING_CAP
-                    and not candidates(nxt) and (_upper_line(nxt) or nxt_line.bold)):
-                b.nodes[-1].heading = heading_text(nxt)
-        i += 1
+        if not cands and len(s) <= 8 and s.rstrip(" .:") in _named_words() and i + 1 < body_end:
+            # "Điều" / "1. Phạm vi điều chỉnh": a bold heading wrapped after its word
+            nl = lines[i + 1]
+            joined = candidates(s.rstrip(" .:") + " " + text.line_text(nl).strip())
+            joined = [c for c in joined if c.style in _NAMED_KINDS]
+            if joined and nl.kind in ("para", "heading"):
+                cands, last = joined, i + 1
+                ln = Line(ln.start, nl.end, ln.kind, ln.bold or nl.bold, ln.heading or nl.heading)
+        if cands and b.restarts(cands):
+            # "Chương I" / "Điều 1" again: a document attached after the body, when a title
+            # with "(Ban hành kèm theo ...)" precedes it, or when the numbering fits nowhere
+            start, title, attached = _attachment_title(text, i, b.nodes[-1].line)
+            if start is not None and (attached or not b.offer(i, ln, cands)):
+                b.attachment(start, title)
+                closers.append(start)
+                b.offer(i, ln, cands)
+        elif cands:
+            b.offer(i, ln, cands)
+        node = b.nodes[-1] if b.nodes else None
+        if node is not None and node.line == i and last + 1 < body_end:
+            if not node.heading:
+                # "Chương I" / "QUY ĐỊNH CHUNG": the name is printed on the next line(s)
+                node.heading = _name_below(text, last + 1, body_end, node.style in _NAMED_KINDS)
+            elif (len(node.heading) < 80 and _upper_line(node.heading)
+                  and text.line_text(lines[last]).rstrip().endswith(node.heading)):
+                # "I. VỊ TRÍ LẮP ĐẶT VÀ" / "HỆ THỐNG ĐO ĐẾM": an upper-case heading wrapped
+                more = _name_below(text, last + 1, body_end, False)
+                if more and _upper_line(more) and len(node.heading) + len(more) < HEADING_CAP:
+                    node.heading = node.heading + " " + more
+        i = last + 1
     if fn_lines:
         closers.append(fn_lines[0])
     closers.append(n)
@@ -543,6 +644,79 @@ def parse_sections(text: Text) -> list[Section]:
             out.append(Section(id=fid, heading=_cap(body), level=2, start=ln.start, end=ln.end,
                                parent="FN", kind="footnote"))
     return out
+
+
+_NAMED_KINDS = ("part", "chapter", "subsection", "article")
+_NAMED_WORDS: Optional[frozenset] = None
+
+
+def _named_words() -> frozenset:
+    global _NAMED_WORDS
+    if _NAMED_WORDS is None:
+        _NAMED_WORDS = frozenset(w for lv in _data()["named_levels"] for w in lv["words"])
+    return _NAMED_WORDS
+
+
+def _plain_line(text: Text, j: int, cap: int = HEADING_CAP) -> Optional[str]:
+    """Line j's text when it is a paragraph or heading that opens no numbered division."""
+    ln = text.lines[j]
+    if ln.kind not in ("para", "heading") or ln.end - ln.start > cap:
+        return None
+    s = text.line_text(ln).strip()
+    if not s or candidates(s):
+        return None
+    return s
+
+
+def _name_below(text: Text, j: int, end: int, named: bool) -> str:
+    """The name of a division printed under its number: an upper-case line (with up to two more
+    upper-case lines it wraps onto), a bold line, or — for Phần/Chương/Mục/Điều, which always
+    have a name — a line opening with a capital."""
+    s = _plain_line(text, j, 4000 if named else HEADING_CAP)
+    if s is None or (s[:1] == "P" and is_appendix_line(s, text.lines[j])):
+        return ""
+    if len(s) <= HEADING_CAP and _upper_line(s):
+        parts, total, k = [s], len(s), j + 1
+        while k < end and len(parts) < 3:
+            t = _plain_line(text, k)
+            if (t is None or not _upper_line(t) or total + len(t) >= HEADING_CAP
+                    or t[:1] == "P" and is_appendix_line(t, text.lines[k])
+                    or _FOOTER_OPEN is not None and _FOOTER_OPEN.match(t)):
+                break
+            parts.append(t)
+            total += len(t) + 1
+            k += 1
+        return heading_text(" ".join(parts))
+    if text.lines[j].bold or (named and s[:1].isupper()):
+        return heading_text(s)
+    return ""
+
+
+def _attachment_title(text: Text, i: int, lo: int) -> tuple[Optional[int], str, bool]:
+    """Where a document attached after the body begins, looking back from its first division
+    (line i) over its title: upper-case lines and a "(Ban hành kèm theo ...)" line, stopping at
+    the signature above them (line lo is the last heading of the body); whether the title says
+    "kèm theo". (None, "", False) if untitled."""
+    global _FOOTER_OPEN
+    if _FOOTER_OPEN is None:
+        _FOOTER_OPEN = _footer_open_re()
+    titles = _data()["signer_titles"]
+    start, parts, attached = None, [], False
+    j = i - 1
+    while j > lo and i - j <= 6:
+        ln = text.lines[j]
+        s = text.line_text(ln).strip()
+        if ln.kind not in ("para", "heading") or not s or len(s) > 300:
+            break
+        if _ATTACHED_RE.match(s):
+            start, attached = j, True
+        elif _upper_line(s) and s not in titles and not _FOOTER_OPEN.match(s) and not candidates(s):
+            parts.append(s)
+            start = j
+        else:
+            break
+        j -= 1
+    return start, " ".join(reversed(parts)), attached
 
 
 def _cap(s: str) -> str:

@@ -421,3 +421,71 @@ def test_many_lines_are_linear():
     secs = parse_sections(t)
     assert time.perf_counter() - t0 < 2.0
     assert len(secs) == 1000 and secs[-1].id == "I.999"
+
+
+# --------------------------------------------------------------------------- legal-site layouts
+# Table: rows as make_text takes them → (id, heading) of every section, in order.
+
+B = True  # bold
+LAYOUTS = {
+    "regulation attached after the decision's signature restarts its numbering": (
+        ["QUYẾT ĐỊNH:", ("para", "Điều 1. Ban hành kèm theo Quyết định này Quy chế làm việc.", B),
+         ("para", "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.", B),
+         ("para", "Điều 3. Chánh Văn phòng và các đơn vị liên quan chịu trách nhiệm thi hành.", B),
+         "Nơi nhận:", "- Như Điều 3;", "- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn An",
+         ("para", "QUY CHẾ", B), "LÀM VIỆC CỦA ỦY BAN NHÂN DÂN XÃ",
+         "(Ban hành kèm theo Quyết định số 12/2025/QĐ-UBND ngày 05 tháng 3 năm 2025)",
+         ("para", "Chương I", B), ("para", "QUY ĐỊNH CHUNG", B),
+         ("para", "Điều 1. Phạm vi điều chỉnh", B), "1. Quy chế này quy định về chế độ làm việc.",
+         ("para", "Điều 2. Đối tượng áp dụng", B), ("para", "Chương II", B), ("para", "NỘI DUNG", B),
+         ("para", "Điều 3. Nguyên tắc làm việc", B)],
+        [("D1", "Ban hành kèm theo Quyết định này Quy chế làm việc"),
+         ("D2", "Quyết định này có hiệu lực kể từ ngày ký"),
+         ("D3", "Chánh Văn phòng và các đơn vị liên quan chịu trách nhiệm thi hành"),
+         ("VB", "QUY CHẾ LÀM VIỆC CỦA ỦY BAN NHÂN DÂN XÃ"), ("VB.C1", "QUY ĐỊNH CHUNG"),
+         ("VB.C1.D1", "Phạm vi điều chỉnh"), ("VB.C1.D1.1", "Quy chế này quy định về chế độ làm việc"),
+         ("VB.C1.D2", "Đối tượng áp dụng"), ("VB.C2", "NỘI DUNG"), ("VB.C2.D3", "Nguyên tắc làm việc")]),
+    "a chapter numbered on in the same law is no restart": (
+        ["Chương I", "QUY ĐỊNH CHUNG", "Điều 1. Phạm vi", "Chương II", "QUY CHẾ MẪU",
+         "(Kèm theo Phụ lục số 2)", "Điều 2. Nội dung"],
+        [("C1", "QUY ĐỊNH CHUNG"), ("C1.D1", "Phạm vi"), ("C2", "QUY CHẾ MẪU"), ("C2.D2", "Nội dung")]),
+    "division word wrapped away from its number; name on the next lines": (
+        [("para", "Chương", B), "I", ("para", "QUY", B), "ĐỊNH CHUNG", ("para", "Điều", B),
+         "1. Phạm vi điều chỉnh", "Quy định này áp dụng trong tỉnh.", ("para", "Điều 2.", B),
+         "Đối tượng áp dụng", "1. Cơ quan nhà nước.", ("para", "Điều 3.", B),
+         "Nguyên tắc hoạt động 1. Quỹ hoạt động không vì mục đích lợi nhuận."],
+        [("C1", "QUY ĐỊNH CHUNG"), ("C1.D1", "Phạm vi điều chỉnh"), ("C1.D2", "Đối tượng áp dụng"),
+         ("C1.D2.1", "Cơ quan nhà nước"), ("C1.D3", "Nguyên tắc hoạt động")]),
+    "points after a quoted numbered item that fits nowhere stay body text": (
+        ["I. NHIỆM VỤ", "1. Nghỉ lễ của người lao động", "Theo Điều 112 Bộ luật Lao động:",
+         "1. Người lao động được nghỉ làm việc trong những ngày lễ sau đây:",
+         "a) Tết Dương lịch: 01 ngày;", "b) Tết Âm lịch: 05 ngày.", "2. Tổ chức thực hiện"],
+        [("I", "NHIỆM VỤ"), ("I.1", "Nghỉ lễ của người lao động"), ("I.2", "Tổ chức thực hiện")]),
+    "appendices of a form printed inside an appendix nest under it": (
+        [("para", "PHỤ", B), ("para", "LỤC III MẪU HỢP ĐỒNG MUA BÁN ĐIỆN", False),
+         ("para", "Điều 1. Định nghĩa", B), ("para", "Điều 2. Hiệu lực", B),
+         ("para", "Phụ lục I", B), ("para", "CÁC THÔNG", B), "SỐ CỦA NHÀ MÁY",
+         ("para", "Phụ lục II", B), ("para", "I. VỊ TRÍ LẮP ĐẶT VÀ", B), "TÍNH NĂNG CỦA HỆ THỐNG ĐO",
+         ("para", "PHỤ LỤC IV", B), "BIỂU MẪU"],
+        [("PL.III", "MẪU HỢP ĐỒNG MUA BÁN ĐIỆN"), ("PL.III.D1", "Định nghĩa"), ("PL.III.D2", "Hiệu lực"),
+         ("PL.III.PL.I", "CÁC THÔNG SỐ CỦA NHÀ MÁY"), ("PL.III.PL.II", ""),
+         ("PL.III.PL.II.I", "VỊ TRÍ LẮP ĐẶT VÀ TÍNH NĂNG CỦA HỆ THỐNG ĐO"), ("PL.IV", "BIỂU MẪU")]),
+}
+
+
+@pytest.mark.parametrize("name", list(LAYOUTS))
+def test_legal_site_layouts(name):
+    rows, want = LAYOUTS[name]
+    assert [(s.id, s.heading) for s in parse_sections(make_text(rows))] == want
+
+
+def test_attached_regulation_is_its_own_part():
+    rows = LAYOUTS["regulation attached after the decision's signature restarts its numbering"][0]
+    t = make_text(rows)
+    secs = {s.id: s for s in parse_sections(t)}
+    vb = secs["VB"]
+    assert vb.kind == "attachment" and vb.level == 1 and vb.parent is None
+    assert t.text[vb.start:].startswith("QUY CHẾ") and vb.end == len(t.text)
+    assert secs["VB.C1"].parent == "VB" and secs["VB.C1"].level == 2
+    assert secs["D3"].end <= t.text.find("Nơi nhận")
+    assert find_footer(t) == (4, 10)  # the footer stops at the attached title
