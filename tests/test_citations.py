@@ -76,6 +76,40 @@ FULL = [
     # an issuer right after the date, without 'của'
     ("Nghị quyết số 05-NQ/ĐH ngày 20/10/2020 Đại hội đại biểu Đảng bộ tỉnh Lai Châu lần thứ XIV",
      "05-NQ/ĐH", "NQ", "05", 2020, "2020-10-20", "Đại hội đại biểu Đảng bộ tỉnh Lai Châu"),
+    # body names with lowercase words; a minister as issuer; the title starts right after
+    ("theo Thông tư số 20/2019/TT-BYT của Bộ Y tế; các cơ sở", "20/2019/TT-BYT", "TT", "20", 2019,
+     None, "Bộ Y tế"),
+    ("Thông tư 15/2021/TT-BGTVT ngày 3/6/2021 của Bộ trưởng Bộ Giao thông vận tải.",
+     "15/2021/TT-BGTVT", "TT", "15", 2021, "2021-06-03", "Bộ trưởng Bộ Giao thông vận tải"),
+    ("Căn cứ Quyết định số 210/QĐ-BKHCN ngày 5/2/2024 của Bộ Khoa học và Công nghệ về việc",
+     "210/QĐ-BKHCN", "QĐ", "210", 2024, "2024-02-05", "Bộ Khoa học và Công nghệ"),
+    ("Quyết định số 88/QĐ-BTP ngày 2 tháng 3 năm 2023 của Bộ trưởng Bộ Tư pháp công bố",
+     "88/QĐ-BTP", "QĐ", "88", 2023, "2023-03-02", "Bộ trưởng Bộ Tư pháp"),
+    ("Quyết định 40/QĐ-BVHTTDL của Bộ trưởng Bộ Văn hoá, Thể thao và Du lịch về", "40/QĐ-BVHTTDL",
+     "QĐ", "40", None, None, "Bộ trưởng Bộ Văn hóa, Thể thao và Du lịch"),
+    ("Nghị quyết số 03/2020/NQ-HĐTP của Hội đồng Thẩm phán Tòa án nhân dân tối cao hướng dẫn",
+     "03/2020/NQ-HĐTP", "NQ", "03", 2020, None, "Hội đồng Thẩm phán Tòa án nhân dân tối cao"),
+    ("Quyết định số 12/2024/QĐ-TTg ngày 1/7/2024 của Thủ tướng Chính phủ Quy định chế độ",
+     "12/2024/QĐ-TTg", "QĐ", "12", 2024, "2024-07-01", "Thủ tướng Chính phủ"),
+    # TYPE-ISSUER-UNIT: the second part is the issuer
+    ("Quyết định số 512/QĐ-BCA-C06 ngày 4/4/2024", "512/QĐ-BCA-C06", "QĐ", "512", 2024,
+     "2024-04-04", "Bộ Công an"),
+    # the year written after the number instead of a date
+    ("Theo Nghị quyết 66-NQ/TW năm 2025 của Bộ Chính trị, đến năm 2030", "66-NQ/TW", "NQ", "66",
+     2025, None, "Bộ Chính trị"),
+    ("Quyết định 1450/QĐ-UBND 2025 có hiệu lực từ ngày ký", "1450/QĐ-UBND", "QĐ", "1450", 2025,
+     None, None),
+    ("Kế hoạch 77/KH-UBND 2021 - 2025 của tỉnh", "77/KH-UBND", "KH", "77", None, None, None),
+    # pre-2000s numbers N-ISSUER after a type noun; a hyphen written for the slash
+    ("Hội đồng Bộ trưởng ban hành Quyết định số 64B-HĐBT năm 1986 về việc", "64B-HĐBT", "QĐ",
+     "64B", 1986, None, "Hội đồng Bộ trưởng"),
+    ("Nghị định 15-CP năm 1993 của Chính phủ", "15-CP", "NĐ", "15", 1993, None, "Chính phủ"),
+    ("Quyết định số 117-NV ngày 12-4-1962 của Bộ trưởng Bộ Nội vụ", "117-NV", "QĐ", "117", 1962,
+     "1962-04-12", "Bộ trưởng Bộ Nội vụ"),
+    ("Sắc lệnh số 63-SL của Chủ tịch nước", "63-SL", "SL", "63", None, None, "Chủ tịch nước"),
+    ("Nghị quyết 18-NQ-TW năm 2017 của Ban Chấp hành Trung ương", "18-NQ/TW", "NQ", "18", 2017,
+     None, "Ban Chấp hành Trung ương Đảng"),
+    ("Quyết định số 15-QĐ-UBND ngày 2/3/2020", "15/QĐ-UBND", "QĐ", "15", 2020, "2020-03-02", None),
 ]
 
 
@@ -105,6 +139,9 @@ def test_committee_term(text, term):
     "SEA-PLM, PISA, TALIS chu kỳ 2024, 2025",
     "lập sai theo Mẫu số 04/SS-HĐĐT, Phụ lục số 01/PLI kèm theo",
     "Quy chuẩn kỹ thuật Quốc gia QCVN 31:2014/BGTVT",
+    # N-WORD without a type noun before it: a school, a licence plate, a machine model
+    "Trường Cao đẳng Nghề số 4 - Bộ Quốc phòng; biển số xe 37-B1; tổng đài Domino 70-E",
+    "QL 1 - Quán Hành - TL 534 - TT Yên Thành",
 ])
 def test_not_citations(text):
     assert cites(text) == []

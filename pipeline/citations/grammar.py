@@ -27,6 +27,9 @@ NUMBER = re.compile(
     rf"{SLASH}(?P<nyear>(?:19|20)\d\d)[ \t]{{0,2}}[/\-][ \t]{{0,2}}(?P<nsym>{PART}(?:{SEP}{PART}){{0,6}})"
     rf"|{SLASH}(?P<ssym>{PART}(?:{SEP}{PART}){{0,6}})"
     rf"|[ \t]{{0,2}}-[ \t]{{0,2}}(?P<ptype>{PART}){SLASH}(?P<pissuer>{PART}(?:{SEP}{PART}){{0,3}})"
+    # pre-2000s state numbers N-ISSUER (275-CP, 75-HĐBT, 127-SL); parse.py keeps them only
+    # after a type noun ('Quyết định số 275-CP')
+    rf"|-(?P<osym>{PART}(?:-{PART}){{0,2}})"
     r")"
     r"(?![\w/])"
 )
@@ -48,6 +51,10 @@ TITLE_ABOUT = re.compile(r"[ \t]{0,3},?[ \t]{0,3}(?:về việc|về|v/v|V/v|V/V
 QUOTE = re.compile(r"[ \t]{0,3},?[ \t]{0,3}[\"“](?P<q>[^\"”\n]{1,500})[\"”]")
 TITLE_END = re.compile(r";|\.(?=\s|$)|\n")
 LAW_YEAR = re.compile(r"[ \t]{1,3}năm[ \t]{1,3}(?P<y>(?:19|20)\d\d)\b")
+# the year written after a number without a date ('Nghị quyết 57-NQ/TW năm 2024',
+# 'Quyết định 2986/QĐ-UBND 2025'); not a range ('2021 - 2025') nor part of a date or number
+YEAR_AFTER = re.compile(
+    r"[ \t]{1,3}(?:năm[ \t]{1,3})?(?P<y>(?:19|20)\d\d)(?!\d|[/.,:]\d|[ \t]{0,2}[\-–][ \t]{0,2}\d)")
 ROMAN = re.compile(r"^[IVXLC]{1,7}$")
 
 
@@ -71,6 +78,8 @@ class Grammar:
     spelling: dict
     continuation: frozenset
     stop_words: frozenset
+    issuer_phrases: dict          # first word → multi-word parts of body names, longest first
+    title_starts: tuple           # lower-case phrases that open a title, not a body name
     units: dict
     nouns_longest_first: tuple
     nouns_by_last_word: dict      # last word → nouns ending in it, longest first
@@ -89,6 +98,13 @@ def _index_by_last_word(nouns: list) -> dict:
     index: dict = {}
     for n in nouns:  # already longest first
         index.setdefault(n.rsplit(None, 1)[-1], []).append(n)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def _index_by_first_word(phrases: list) -> dict:
+    index: dict = {}
+    for p in sorted((unicodedata.normalize("NFC", p) for p in phrases), key=len, reverse=True):
+        index.setdefault(p.split(None, 1)[0], []).append(p)
     return {k: tuple(v) for k, v in index.items()}
 
 
@@ -134,6 +150,10 @@ def grammar() -> Grammar:
         spelling=dict(iss["spelling"]),
         continuation=frozenset(iss["continuation_words"]),
         stop_words=frozenset(iss["stop_words"]),
+        # full names of national bodies (symbol_issuers) hold lowercase words too: 'Bộ Tư pháp'
+        issuer_phrases=_index_by_first_word(
+            iss["issuer_phrases"]["phrases"] + [v for v in iss["symbol_issuers"].values() if " " in v]),
+        title_starts=tuple(w.lower() for w in iss["issuer_phrases"]["title_starts"]),
         units=dict(iss["units"]),
         nouns_longest_first=tuple(nouns),
         nouns_by_last_word=_index_by_last_word(nouns),

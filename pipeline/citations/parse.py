@@ -11,7 +11,7 @@ from typing import Optional
 
 from ..resources import load
 from .grammar import (DATE_NUMERIC, DATE_WORDS, ISSUER_HEAD, LAW_YEAR, NUMBER, QUOTE, ROMAN,
-                      TERM, TITLE_ABOUT, TITLE_END, WORD, BARE_NUMBER, fold,
+                      TERM, TITLE_ABOUT, TITLE_END, WORD, YEAR_AFTER, BARE_NUMBER, fold,
                       form_code_before, grammar, noun_before)
 
 _UNIT_TAIL = re.compile(r"(?:^|\s)(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)$")
@@ -92,6 +92,23 @@ def parse_number(m: re.Match) -> dict:
                     "symbol": f"{typ}-{issuer}", "family": "state", "issuer_code": issuer}
         return {"key": f"{num}-{typ}/{issuer}", "type": typ, "number": num, "year": None,
                 "symbol": f"{typ}/{issuer}", "family": "party", "issuer_code": issuer}
+    if m.group("osym"):
+        # pre-2000s numbering N-ISSUER (275-CP, 75-HĐBT) or N-TYPE (127-SL): the type comes
+        # from the noun before it
+        parts = [_case_part(p) for p in _parts(m.group("osym"))]
+        typ = _type_code(parts[0])
+        if typ and len(parts) == 2:
+            # a slash written as a hyphen: 68-NQ-TW is 68-NQ/TW, 15-QĐ-UBND is 15/QĐ-UBND
+            if fold(parts[1]) in g.party_issuers:
+                return {"key": f"{num}-{typ}/{parts[1]}", "type": typ, "number": num,
+                        "year": None, "symbol": f"{typ}/{parts[1]}", "family": "party",
+                        "issuer_code": parts[1]}
+            return {"key": f"{num}/{typ}-{parts[1]}", "type": typ, "number": num, "year": None,
+                    "symbol": f"{typ}-{parts[1]}", "family": "state", "issuer_code": parts[1]}
+        symbol = "-".join(parts)
+        typ = typ if len(parts) == 1 else None
+        return {"key": f"{num}-{symbol}", "type": typ, "number": num, "year": None,
+                "symbol": symbol, "family": "old", "issuer_code": parts[-1]}
     parts = [_case_part(p) for p in _parts(m.group("ssym"))]
     typ = _type_code(parts[0])
     if typ and len(parts) == 2 and fold(parts[1]) in g.party_issuers:
@@ -101,9 +118,12 @@ def parse_number(m: re.Match) -> dict:
                 "symbol": f"{typ}/{issuer}", "family": "party", "issuer_code": issuer}
     symbol = "-".join(parts)
     if typ and len(parts) >= 2:
+        # TYPE-ISSUER or TYPE-ISSUER-UNIT (QĐ-BCA-QLXNC: the unit drafts, the ministry issues);
+        # joint documents (TTLT-A-B, NQLT-A-B) name several issuers
+        joint = typ.endswith("LT") or parts[0].upper().endswith("LT")
         return {"key": f"{num}/{symbol}", "type": typ, "number": num, "year": None,
                 "symbol": symbol, "family": "state",
-                "issuer_code": parts[1] if len(parts) == 2 else None}
+                "issuer_code": parts[1] if len(parts) == 2 or not joint else None}
     # official letter (công văn): N/ISSUER-UNIT, the first group is not a type code
     return {"key": f"{num}/{symbol}", "type": "CV" if len(parts) >= 2 else None, "number": num,
             "year": None, "symbol": symbol, "family": "letter", "issuer_code": parts[0]}
@@ -155,6 +175,21 @@ def read_issuer(text: str, pos: int, after_date: bool = False) -> tuple[Optional
         if not wm:
             break
         w = wm.group(0)
+        phrase = _issuer_phrase(text, p, w) if words or w in g.issuer_phrases else None
+        if phrase:
+            # 'Y tế', 'Bộ trưởng', 'Tòa án nhân dân tối cao': lowercase words inside a body name
+            off = p
+            for pw in phrase.split(" "):
+                words.append((pw, off + len(pw)))
+                off += len(pw) + 1
+            p += len(phrase)
+            if p < limit and text[p] == " ":
+                p += 1
+                continue
+            break
+        if (words and w[:1].isupper() and w[1:2].islower()
+                and text[p:p + 20].lower().startswith(g.title_starts)):
+            break  # 'của Thủ tướng Chính phủ Quy định tiêu chuẩn ...': the title begins
         core = w.rstrip(".⁰¹²³⁴⁵⁶⁷⁸⁹")
         ends_here = core != w and w not in g.abbreviations
         w = core if ends_here else w
@@ -191,6 +226,23 @@ def read_issuer(text: str, pos: int, after_date: bool = False) -> tuple[Optional
         return None, pos
     raw = " ".join(w for w, _ in words)
     return raw, words[-1][1]
+
+
+def _issuer_phrase(text: str, pos: int, word: str) -> Optional[str]:
+    """A multi-word part of a body name starting at `pos` (issuers.json issuer_phrases)."""
+    g = grammar()
+    cands = g.issuer_phrases.get(word)
+    if not cands and word in g.spelling:
+        cands = g.issuer_phrases.get(g.spelling[word])
+    if not cands:
+        return None
+    for ph in cands:
+        end = pos + len(ph)
+        seg = text[pos:end]
+        if (seg == ph or spell(seg.replace(",", " ,")).replace(" ,", ",") == ph) \
+                and (end >= len(text) or not text[end].isalnum()):
+            return ph
+    return None
 
 
 def _is_noun_start(text: str, pos: int) -> bool:
@@ -245,7 +297,11 @@ def find_citations(text: str) -> list[Found]:
         if nb:
             start, noun_type = nb
         typ = info["type"]
-        if info["family"] == "letter":
+        if info["family"] == "old":
+            if noun_type is None:
+                continue
+            typ = noun_type
+        elif info["family"] == "letter":
             typ = noun_type or "CV"
         elif typ is None:
             typ = noun_type
@@ -259,6 +315,11 @@ def find_citations(text: str) -> list[Found]:
             f.date_text = dm.group(0).strip(" ,\t")
             f.date = make_date(dm.group("d"), dm.group("m"), dm.group("y"))
             pos = dm.end()
+        else:
+            ym = YEAR_AFTER.match(text, pos)
+            if ym and (f.year is None or f.year == int(ym.group("y"))):
+                f.year = int(ym.group("y"))
+                pos = ym.end()
         raw, ipos = read_issuer(text, pos, after_date=bool(dm))
         if raw:
             f.issuer_raw = raw
