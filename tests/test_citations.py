@@ -110,6 +110,16 @@ FULL = [
     ("Nghị quyết 18-NQ-TW năm 2017 của Ban Chấp hành Trung ương", "18-NQ/TW", "NQ", "18", 2017,
      None, "Ban Chấp hành Trung ương Đảng"),
     ("Quyết định số 15-QĐ-UBND ngày 2/3/2020", "15/QĐ-UBND", "QĐ", "15", 2020, "2020-03-02", None),
+    # a letter's symbol is ISSUER-UNIT even when ISSUER looks like a type code (CT = Cục Thuế)
+    ("theo Công văn 3120/CT-TTHT năm 2024 của Cục Thuế", "3120/CT-TTHT", "CV", "3120", 2024, None,
+     "Cục Thuế"),
+    # a symbol that names one national body outranks a phrase that names someone else
+    ("hồ sơ theo Nghị định 45/2022/NĐ-CP do Ủy ban nhân dân cấp xã chuyển đến", "45/2022/NĐ-CP",
+     "NĐ", "45", 2022, None, "Chính phủ"),
+    ("Nghị quyết số 02/2021/NQ-HĐTP của Hội đồng Thẩm phán Tòa án Nhân dân Tối cao, trong đó",
+     "02/2021/NQ-HĐTP", "NQ", "02", 2021, None, "Hội đồng Thẩm phán Tòa án nhân dân tối cao"),
+    ("công văn số 88/ABC-KD ngày 2/10/2025 của Công ty cổ phần Bình Minh về việc", "88/ABC-KD", "CV",
+     "88", 2025, "2025-10-02", "Công ty cổ phần Bình Minh"),
 ]
 
 
@@ -169,6 +179,11 @@ def test_short_forms_resolve_to_the_full_citation():
     assert [(c.text, c.key) for c in shorts] == [("Đề án số 03", "03-ĐA/TU"),
                                                   ("Nghị quyết 29", "29-NQ/TW")]
     assert shorts[0].issuer == "Thành ủy Lào Cai" and shorts[0].date == "2020-10-28"
+
+
+def test_short_form_takes_the_issuer_the_symbol_gives():
+    cs = cites("Quyết định 1502/QĐ-BYT năm 2025 về danh mục thuốc. Theo Quyết định 1502 thì")
+    assert [(c.key, c.issuer, c.year) for c in cs] == [("1502/QĐ-BYT", "Bộ Y tế", 2025)] * 2
 
 
 def test_later_mention_takes_fields_of_full_one():

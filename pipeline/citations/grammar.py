@@ -70,6 +70,7 @@ class Grammar:
     party_issuers: frozenset      # fold(code)
     symbol_case: dict             # fold(part) → canonical part
     symbol_issuers: dict          # code (digits stripped) → body name
+    national_bodies: frozenset    # the names symbol_issuers gives
     local_symbol_issuers: dict    # provincial department codes → name ending in 'tỉnh'
     state_codes: frozenset        # fold(code) of state issuer codes
     heads_without_cua: tuple
@@ -141,6 +142,7 @@ def grammar() -> Grammar:
         party_issuers=frozenset(fold(c) for c in iss["party_issuer_codes"]),
         symbol_case={fold(p): p for p in case_parts},
         symbol_issuers=dict(iss["symbol_issuers"]),
+        national_bodies=frozenset(iss["symbol_issuers"].values()),
         local_symbol_issuers={k: v for k, v in iss["local_symbol_issuers"].items()
                               if not k.startswith("_")},
         state_codes=frozenset(fold(c) for c in iss["state_issuer_prefixes"]["codes"]),

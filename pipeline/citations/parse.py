@@ -239,7 +239,7 @@ def _issuer_phrase(text: str, pos: int, word: str) -> Optional[str]:
     for ph in cands:
         end = pos + len(ph)
         seg = text[pos:end]
-        if (seg == ph or spell(seg.replace(",", " ,")).replace(" ,", ",") == ph) \
+        if (seg == ph or spell(seg.replace(",", " ,")).replace(" ,", ",").lower() == ph.lower()) \
                 and (end >= len(text) or not text[end].isalnum()):
             return ph
     return None
@@ -305,6 +305,11 @@ def find_citations(text: str) -> list[Found]:
             typ = noun_type or "CV"
         elif typ is None:
             typ = noun_type
+        elif noun_type == "CV" and info["family"] == "state":
+            # 'Công văn 4613/CT-CS': a letter's symbol is ISSUER-UNIT, so CT is the issuer
+            # (Cục Thuế), not a type code
+            typ = "CV"
+            info = dict(info, issuer_code=info["symbol"].split("-", 1)[0])
         f = Found(start=start, end=m.end(), num_start=m.start(), num_end=m.end(), key=info["key"],
                   type=typ, number=info["number"], year=info["year"], symbol=info["symbol"],
                   family=info["family"], noun_type=noun_type)
@@ -321,6 +326,12 @@ def find_citations(text: str) -> list[Found]:
                 f.year = int(ym.group("y"))
                 pos = ym.end()
         raw, ipos = read_issuer(text, pos, after_date=bool(dm))
+        if raw and f.issuer_from_symbol in g.national_bodies:
+            # NĐ-CP is the Government's whatever follows: '131/2021/NĐ-CP do Ủy ban nhân dân
+            # cấp xã chuyển đến' names who sends it, not who issued it
+            low, nat = expand_issuer(raw).lower(), f.issuer_from_symbol.lower()
+            if nat not in low and low not in nat:
+                raw = None
         if raw:
             f.issuer_raw = raw
             f.issuer = expand_issuer(raw)

@@ -129,6 +129,8 @@ def resolve(text: str, cits: list[Found], own_issuer: Optional[str],
     symbol_only = [c for c in cits if c.issuer is None and c.issuer_from_symbol]
     for c in symbol_only:
         c.issuer = c.issuer_from_symbol
+    if symbol_only and any(c.short_form and c.issuer is None for c in cits):
+        fill_from_full_mentions(cits)  # 'Quyết định 2919' takes the issuer its symbol gave
     if any(_BARE_UNIT.search(c.issuer) for c in symbol_only):
         if places is None:
             places = place_names(text, own_issuer, own_place)
