@@ -113,6 +113,15 @@ FULL = [
     # a letter's symbol is ISSUER-UNIT even when ISSUER looks like a type code (CT = Cục Thuế)
     ("theo Công văn 3120/CT-TTHT năm 2024 của Cục Thuế", "3120/CT-TTHT", "CV", "3120", 2024, None,
      "Cục Thuế"),
+    # 'Văn bản số' before an official letter's number (ISSUER-UNIT); 'của' ending a line
+    ("theo Văn bản số 5120/STC-QLNS ngày 8/8/2025 của\nSở Tài chính tỉnh Lai Châu", "5120/STC-QLNS",
+     "CV", "5120", 2025, "2025-08-08", "Sở Tài chính tỉnh Lai Châu"),
+    # slashes between all parts; 'TƯ' for TW
+    ("Bộ Chính trị ban hành Nghị quyết 31/NQ/TW về", "31-NQ/TW", "NQ", "31", None, None, None),
+    ("theo Quyết định số 210/QĐ/VPQH ngày 2 tháng 3 năm 2005", "210/QĐ-VPQH", "QĐ", "210", 2005,
+     "2005-03-02", None),
+    ("quán triệt Nghị quyết số 19-NQ/TƯ của Ban Chấp hành Trung ương", "19-NQ/TW", "NQ", "19", None,
+     None, "Ban Chấp hành Trung ương Đảng"),
     # a symbol that names one national body outranks a phrase that names someone else
     ("hồ sơ theo Nghị định 45/2022/NĐ-CP do Ủy ban nhân dân cấp xã chuyển đến", "45/2022/NĐ-CP",
      "NĐ", "45", 2022, None, "Chính phủ"),

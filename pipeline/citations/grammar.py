@@ -13,7 +13,7 @@ from functools import lru_cache
 from ..resources import load
 
 UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
-PART = r"[A-ZĐ][A-Za-zĐđ0-9&]{0,14}"
+PART = r"[A-ZĐ][A-Za-zĐđƯ0-9&]{0,14}"  # Ư: 'TƯ' written for TW (Trung ương)
 SEP = r"[ \t]{0,2}-\s{0,3}"
 SLASH = r"\s{0,2}/\s{0,2}"
 
@@ -25,7 +25,7 @@ NUMBER = re.compile(
     r"(?P<num>\d\d{0,4}[A-Z]?)"
     r"(?:"
     rf"{SLASH}(?P<nyear>(?:19|20)\d\d)[ \t]{{0,2}}[/\-][ \t]{{0,2}}(?P<nsym>{PART}(?:{SEP}{PART}){{0,6}})"
-    rf"|{SLASH}(?P<ssym>{PART}(?:{SEP}{PART}){{0,6}})"
+    rf"|{SLASH}(?P<ssym>{PART}(?:(?:{SEP}|/){PART}){{0,6}})"  # also 254/NQ/TW, 514/QĐ/VPQH
     rf"|[ \t]{{0,2}}-[ \t]{{0,2}}(?P<ptype>{PART}){SLASH}(?P<pissuer>{PART}(?:{SEP}{PART}){{0,3}})"
     # pre-2000s state numbers N-ISSUER (275-CP, 75-HĐBT, 127-SL); parse.py keeps them only
     # after a type noun ('Quyết định số 275-CP')
@@ -44,7 +44,8 @@ DATE_WORDS = re.compile(
     r"\s{1,3}năm\s{1,3}(?P<y>\d{4})(?!\d)",
     re.I,
 )
-ISSUER_HEAD = re.compile(r"[ \t]{0,3},?[ \t]{0,3}(?:của|do)[ \t]{1,3}")
+# 'của' may end a line (PDF or web text wrapped inside a sentence): 'ngày 10/5/2017 của⏎Bộ Y tế'
+ISSUER_HEAD = re.compile(r"[ \t]{0,3},?[ \t]{0,3}(?:của|do)(?:[ \t]{1,3}|[ \t]{0,2}\n[ \t]{0,2})")
 WORD = re.compile(r"[^\s,;:()\"“”'‘’]{1,40}")
 TERM = re.compile(r"[ \t]{0,3}[(,]?[ \t]{0,3}(?:khóa|khoá|lần thứ)[ \t]{1,3}(?P<term>[IVXLC]{1,7})\b[ \t]{0,2}\)?", re.I)
 TITLE_ABOUT = re.compile(r"[ \t]{0,3},?[ \t]{0,3}(?:về việc|về|v/v|V/v|V/V)[ \t]{1,3}")
@@ -59,8 +60,9 @@ ROMAN = re.compile(r"^[IVXLC]{1,7}$")
 
 
 def fold(s: str) -> str:
-    """Case- and Đ-insensitive comparison form of a symbol part: 'ThU' → 'THU', 'QĐ' → 'QD'."""
-    return s.upper().replace("Đ", "D")
+    """Case- and Đ-insensitive comparison form of a symbol part: 'ThU' → 'THU', 'QĐ' → 'QD',
+    'TƯ' → 'TW'."""
+    return s.upper().replace("Đ", "D").replace("Ư", "W")
 
 
 @dataclass(frozen=True)

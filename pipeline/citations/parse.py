@@ -66,7 +66,7 @@ def _type_code(part: str) -> Optional[str]:
 
 
 def _parts(sym: str) -> list[str]:
-    return [p.strip() for p in sym.split("-") if p.strip()]
+    return [p.strip() for p in sym.replace("/", "-").split("-") if p.strip()]
 
 
 def parse_number(m: re.Match) -> dict:
@@ -302,7 +302,8 @@ def find_citations(text: str) -> list[Found]:
                 continue
             typ = noun_type
         elif info["family"] == "letter":
-            typ = noun_type or "CV"
+            # 'Văn bản số 9700/STC-ĐTTĐ': the generic noun before a letter's number
+            typ = noun_type if noun_type not in (None, "VB") else "CV"
         elif typ is None:
             typ = noun_type
         elif noun_type == "CV" and info["family"] == "state":
