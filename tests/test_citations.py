@@ -161,6 +161,8 @@ def test_committee_term(text, term):
     # N-WORD without a type noun before it: a school, a licence plate, a machine model
     "Trường Cao đẳng Nghề số 4 - Bộ Quốc phòng; biển số xe 37-B1; tổng đài Domino 70-E",
     "QL 1 - Quán Hành - TL 534 - TT Yên Thành",
+    # N/WORD with no type noun before it and no known code: forms, foreign dates, page codes
+    "kê khai theo 01/TTS và 02/QTTTNCN; sách in năm 1852/Livre",
 ])
 def test_not_citations(text):
     assert cites(text) == []

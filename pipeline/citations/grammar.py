@@ -75,6 +75,7 @@ class Grammar:
     national_bodies: frozenset    # the names symbol_issuers gives
     local_symbol_issuers: dict    # provincial department codes → name ending in 'tỉnh'
     state_codes: frozenset        # fold(code) of state issuer codes
+    known_codes: frozenset        # fold(code) of every type and issuer code the data knows
     heads_without_cua: tuple
     abbreviations: dict
     canonical: dict
@@ -148,6 +149,9 @@ def grammar() -> Grammar:
         local_symbol_issuers={k: v for k, v in iss["local_symbol_issuers"].items()
                               if not k.startswith("_")},
         state_codes=frozenset(fold(c) for c in iss["state_issuer_prefixes"]["codes"]),
+        known_codes=frozenset(fold(c) for c in (
+            list(type_codes) + iss["party_issuer_codes"] + iss["state_issuer_prefixes"]["codes"]
+            + list(iss["symbol_issuers"]) + list(iss["local_symbol_issuers"]))),
         heads_without_cua=tuple(iss["issuer_heads_without_cua"]["heads"]),
         abbreviations=dict(iss["abbreviations"]),
         canonical={k: v for k, v in iss["canonical"].items() if not k.startswith("_")},

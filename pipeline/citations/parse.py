@@ -302,6 +302,9 @@ def find_citations(text: str) -> list[Found]:
                 continue
             typ = noun_type
         elif info["family"] == "letter":
+            if noun_type is None and "-" not in info["symbol"] \
+                    and fold(re.sub(r"\d+$", "", info["symbol"])) not in g.known_codes:
+                continue  # a bare N/WORD with no noun: a form, a page, a date ('10/Kan', '01/TTS')
             # 'Văn bản số 9700/STC-ĐTTĐ': the generic noun before a letter's number
             typ = noun_type if noun_type not in (None, "VB") else "CV"
         elif typ is None:
