@@ -66,7 +66,6 @@ _ARABIC_RE = re.compile(r"^([1-9]\d{0,2}(?:\.[1-9]\d{0,2}){0,5})(\.\)|\.|\))?(?:
 _LETTER_RE = re.compile(r"^([a-zđ])\s{0,2}(\)|\.\s)\s{0,3}(?=\S)")
 _SENT_END = re.compile(r"\./\.|[.!?](?:\s+[\"“'(]?(\S)|\s*$)")
 _COLON = re.compile(r"(?<!\d):(?!\d)")
-_RUN_ON_ITEM = re.compile(r"(?<=[^\W\d_]) 1[.)] ")
 # the subtitle of a document attached to a decision: "(Ban hành kèm theo Quyết định số ...)"
 _ATTACHED_RE = re.compile(r"^[(\[]?\s{0,2}(?:[Bb]an hành\s{1,3})?[Kk]èm theo\s")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
@@ -229,10 +228,12 @@ def heading_text(rest: str) -> str:
     if m:
         cut = min(cut, m.start())
     # a title run on into its first numbered item ("Nguyên tắc hoạt động 1. Quỹ ...")
-    for m in _RUN_ON_ITEM.finditer(s, 0, cut):
-        if s[m.end():m.end() + 1].isupper():
-            cut = min(cut, m.start())
+    j = s.find(" 1", 1, cut)
+    while j != -1:
+        if s[j + 2:j + 4] in (". ", ") ") and s[j - 1].isalpha() and s[j + 4:j + 5].isupper():
+            cut = j
             break
+        j = s.find(" 1", j + 2, cut)
     for m in _SENT_END.finditer(s, 0, cut):
         nxt = m.group(1)
         if nxt is None or nxt.isupper() or nxt.isdigit():
@@ -480,10 +481,12 @@ def find_footer(text: Text) -> Optional[tuple[int, int]]:
     app_after: list[int] = []
     for i in range(end_all):
         s = text.line_text(lines[i])
-        if s[:1] in ("P",) and is_appendix_line(s, lines[i]):
-            app_after.append(i)
-        elif s[:1] in "([BbKk" and _ATTACHED_RE.match(s) and i > 0:
-            # the title of an attached regulation ends the footer above it
+        c0 = s[:1]
+        if c0 == "P":
+            if is_appendix_line(s, lines[i]):
+                app_after.append(i)
+        elif c0 in "([BK" and c0 and i > 0 and _ATTACHED_RE.match(s):
+            # the title of an attached regulation ("(Ban hành kèm theo ...)") ends the footer
             start = _attachment_title(text, i + 1, app_after[-1] if app_after else -1)[0]
             if start is not None and start < i:
                 app_after.append(start)
@@ -555,43 +558,52 @@ def parse_sections(text: Text) -> list[Section]:
         if ln.kind == "table_row":
             i += 1
             continue
-        app = is_appendix_line(s, ln) if s[:1] in ("P",) else None
         last = i  # the heading's last line
-        if app is None and s in ("PHỤ", "Phụ") and i + 1 < body_end:
-            # "PHỤ" / "LỤC III ...": a bold heading wrapped inside its word
-            nl = lines[i + 1]
-            app = is_appendix_line(s + " " + text.line_text(nl).strip(),
-                                   Line(ln.start, nl.end, ln.kind, ln.bold or nl.bold, ln.heading))
-            last = i + 1
-        if app is not None:
-            nxt = text.line_text(lines[last + 1]).strip() if last + 1 < body_end else None
-            b.appendix(i, app[0], app[1], nxt, last + 1 < body_end and lines[last + 1].bold)
-            if not app[1].strip() and b.nodes[-1].heading and last + 1 < body_end:
-                b.nodes[-1].heading = _name_below(text, last + 1, body_end, False) or b.nodes[-1].heading
-            closers.append(i)
-            i = last + 1
-            continue
+        if s[:1] == "P":
+            app = is_appendix_line(s, ln)
+            if app is None and (s == "PHỤ" or s == "Phụ") and i + 1 < body_end:
+                # "PHỤ" / "LỤC III ...": a bold heading wrapped inside its word
+                nl = lines[i + 1]
+                app = is_appendix_line(s + " " + text.line_text(nl).strip(),
+                                       Line(ln.start, nl.end, ln.kind, ln.bold or nl.bold, ln.heading))
+                last = i + 1
+            if app is not None:
+                nxt = text.line_text(lines[last + 1]).strip() if last + 1 < body_end else None
+                b.appendix(i, app[0], app[1], nxt, last + 1 < body_end and lines[last + 1].bold)
+                if not app[1].strip() and b.nodes[-1].heading and last + 1 < body_end:
+                    b.nodes[-1].heading = (_name_below(text, last + 1, body_end, False)
+                                           or b.nodes[-1].heading)
+                closers.append(i)
+                i = last + 1
+                continue
         cands = candidates(s)
-        if not cands and len(s) <= 8 and s.rstrip(" .:") in _named_words() and i + 1 < body_end:
+        if not cands:
+            if len(s) > 8 or i + 1 >= body_end or s.rstrip(" .:") not in _named_words():
+                i += 1
+                continue
             # "Điều" / "1. Phạm vi điều chỉnh": a bold heading wrapped after its word
             nl = lines[i + 1]
-            joined = candidates(s.rstrip(" .:") + " " + text.line_text(nl).strip())
-            joined = [c for c in joined if c.style in _NAMED_KINDS]
-            if joined and nl.kind in ("para", "heading"):
-                cands, last = joined, i + 1
-                ln = Line(ln.start, nl.end, ln.kind, ln.bold or nl.bold, ln.heading or nl.heading)
-        if cands and b.restarts(cands):
+            cands = [c for c in candidates(s.rstrip(" .:") + " " + text.line_text(nl).strip())
+                     if c.style in _NAMED_KINDS]
+            if not cands or nl.kind not in ("para", "heading"):
+                i += 1
+                continue
+            last = i + 1
+            ln = Line(ln.start, nl.end, ln.kind, ln.bold or nl.bold, ln.heading or nl.heading)
+        if cands[0].value == (1,) and b.deepest_named >= 0 and b.restarts(cands):
             # "Chương I" / "Điều 1" again: a document attached after the body, when a title
             # with "(Ban hành kèm theo ...)" precedes it, or when the numbering fits nowhere
             start, title, attached = _attachment_title(text, i, b.nodes[-1].line)
             if start is not None and (attached or not b.offer(i, ln, cands)):
                 b.attachment(start, title)
                 closers.append(start)
-                b.offer(i, ln, cands)
-        elif cands:
-            b.offer(i, ln, cands)
-        node = b.nodes[-1] if b.nodes else None
-        if node is not None and node.line == i and last + 1 < body_end:
+                taken = b.offer(i, ln, cands)
+            else:
+                taken = bool(b.nodes) and b.nodes[-1].line == i
+        else:
+            taken = b.offer(i, ln, cands)
+        node = b.nodes[-1] if taken else None
+        if node is not None and last + 1 < body_end:
             if not node.heading:
                 # "Chương I" / "QUY ĐỊNH CHUNG": the name is printed on the next line(s)
                 node.heading = _name_below(text, last + 1, body_end, node.style in _NAMED_KINDS)
