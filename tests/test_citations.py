@@ -122,6 +122,13 @@ FULL = [
      "2005-03-02", None),
     ("quán triệt Nghị quyết số 19-NQ/TƯ của Ban Chấp hành Trung ương", "19-NQ/TW", "NQ", "19", None,
      None, "Ban Chấp hành Trung ương Đảng"),
+    # committees of a people's council; a table's next cell is not part of the issuer
+    ("Báo cáo số 120/BC-BPC ngày 2/11/2025 của Ban Pháp chế Hội đồng nhân dân tỉnh", "120/BC-BPC",
+     "BC", "120", 2025, "2025-11-02", "Ban Pháp chế Hội đồng nhân dân tỉnh"),
+    ("Quyết định số 1126/QĐ-UBND ngày 3/9/2025 của Ủy ban nhân dân tỉnh Lai Châu 128 3.000259.H13",
+     "1126/QĐ-UBND", "QĐ", "1126", 2025, "2025-09-03", "Ủy ban nhân dân tỉnh Lai Châu"),
+    ("Quyết định số 45/QĐ-BTL ngày 1/6/2020 của Bộ Tư lệnh Quân khu 4 về", "45/QĐ-BTL", "QĐ", "45",
+     2020, "2020-06-01", "Bộ Tư lệnh Quân khu 4"),
     # a symbol that names one national body outranks a phrase that names someone else
     ("hồ sơ theo Nghị định 45/2022/NĐ-CP do Ủy ban nhân dân cấp xã chuyển đến", "45/2022/NĐ-CP",
      "NĐ", "45", 2022, None, "Chính phủ"),

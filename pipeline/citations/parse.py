@@ -197,6 +197,8 @@ def read_issuer(text: str, pos: int, after_date: bool = False) -> tuple[Optional
             break
         lw = w.lower()
         first = w[:1]
+        if first.isdigit() and (not w.isdigit() or len(w) > 3 or text[wm.end() + 1:wm.end() + 2].isdigit()):
+            break  # 'Quân khu 4' continues a name; table cells ('Cần Thơ 128 3.000259') do not
         is_cap = first.isupper() or first.isdigit() and bool(words)
         if not words:
             if not (first.isupper() or w in g.abbreviations):
