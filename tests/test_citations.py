@@ -129,6 +129,9 @@ FULL = [
      "1126/QĐ-UBND", "QĐ", "1126", 2025, "2025-09-03", "Ủy ban nhân dân tỉnh Lai Châu"),
     ("Quyết định số 45/QĐ-BTL ngày 1/6/2020 của Bộ Tư lệnh Quân khu 4 về", "45/QĐ-BTL", "QĐ", "45",
      2020, "2020-06-01", "Bộ Tư lệnh Quân khu 4"),
+    # a bare number with an unknown code is kept when a date follows it
+    ("điều chỉnh tại 3996/QĐUBND ngày 02/10/2019 của Chủ tịch UBND tỉnh Thanh Hóa", "3996/QĐUBND",
+     "CV", "3996", 2019, "2019-10-02", "Chủ tịch Ủy ban nhân dân tỉnh Thanh Hóa"),
     # a symbol that names one national body outranks a phrase that names someone else
     ("hồ sơ theo Nghị định 45/2022/NĐ-CP do Ủy ban nhân dân cấp xã chuyển đến", "45/2022/NĐ-CP",
      "NĐ", "45", 2022, None, "Chính phủ"),

@@ -305,8 +305,11 @@ def find_citations(text: str) -> list[Found]:
             typ = noun_type
         elif info["family"] == "letter":
             if noun_type is None and "-" not in info["symbol"] \
-                    and fold(re.sub(r"\d+$", "", info["symbol"])) not in g.known_codes:
-                continue  # a bare N/WORD with no noun: a form, a page, a date ('10/Kan', '01/TTS')
+                    and fold(re.sub(r"\d+$", "", info["symbol"])) not in g.known_codes \
+                    and not DATE_NUMERIC.match(text, m.end()) and not DATE_WORDS.match(text, m.end()):
+                # a bare N/WORD with no noun and no date: a form, a page ('10/Kan', '01/TTS');
+                # '3996/QĐUBND ngày 02/10/2019' stays
+                continue
             # 'Văn bản số 9700/STC-ĐTTĐ': the generic noun before a letter's number
             typ = noun_type if noun_type not in (None, "VB") else "CV"
         elif typ is None:
