@@ -241,10 +241,19 @@ def _issuer_phrase(text: str, pos: int, word: str) -> Optional[str]:
     for ph in cands:
         end = pos + len(ph)
         seg = text[pos:end]
-        if (seg == ph or spell(seg.replace(",", " ,")).replace(" ,", ",").lower() == ph.lower()) \
-                and (end >= len(text) or not text[end].isalnum()):
+        if seg != ph:
+            low = seg.lower()
+            if low != ph.lower() and not (
+                    _OLD_SPELLING.search(low)
+                    and spell(low.replace(",", " ,")).replace(" ,", ",") == ph.lower()):
+                continue
+        if end >= len(text) or not text[end].isalnum():
             return ph
     return None
+
+
+_OLD_SPELLING = re.compile("|".join(sorted({re.escape(k.lower()) for k in load("issuers")["spelling"]},
+                                           key=len, reverse=True)))
 
 
 def _is_noun_start(text: str, pos: int) -> bool:
