@@ -226,6 +226,12 @@ def test_provincial_department_from_symbol_completed_with_the_province():
     assert cs[0].issuer == "Sở Giáo dục và Đào tạo tỉnh Lào Cai"
 
 
+def test_capitalised_city_as_relative_issuer():
+    text = ("Hội đồng nhân dân thành phố Hà Nội khóa XVI; xét Tờ trình số 404/TTr-UBND ngày "
+            "20/11/2025 của Ủy ban nhân dân Thành phố; các quận của thành phố Hà Nội")
+    assert one(text).issuer == "Ủy ban nhân dân thành phố Hà Nội"
+
+
 def test_relative_issuer_left_alone_when_place_unknown():
     c = one("Kế hoạch số 309/KH-UBND ngày 25/12/2020 của UBND thành phố; ")
     assert c.issuer == "Ủy ban nhân dân thành phố"

@@ -16,7 +16,8 @@ NAME = rf"[{UPPER}][\w]*(?: [{UPPER}][\w]*){{0,3}}"
 # no leading \b: patterns that open with literals let the engine skip ahead in C
 _PLACE = re.compile(rf"(tỉnh|thành phố|huyện|quận|thị xã|thị trấn|phường) ({NAME})")
 _COMMITTEE_NAME = re.compile(rf"(Tỉnh [uủ]ỷ?|Thành [uủ]ỷ?|Huyện [uủ]ỷ?|Quận [uủ]ỷ?|Thị [uủ]ỷ?) ({NAME})")
-_BARE_UNIT = re.compile(r"(?:^|\s)(tỉnh|thành phố|huyện|quận|thị xã|thị trấn|phường)$")
+# 'Thành phố' capitalised is how Hà Nội's and Hồ Chí Minh City's own documents name the city
+_BARE_UNIT = re.compile(r"(?:^|\s)([tT]ỉnh|[tT]hành phố|huyện|quận|thị xã|thị trấn|phường)$")
 _BARE_COMMITTEE = re.compile(r"(?:^|\s)(Tỉnh ủy|Thành ủy|Huyện ủy|Quận ủy|Thị ủy)$")
 COMMITTEE_UNIT = {"Tỉnh ủy": "tỉnh", "Thành ủy": "thành phố", "Huyện ủy": "huyện",
                   "Quận ủy": "quận", "Thị ủy": "thị xã"}
@@ -76,8 +77,9 @@ def _trim_name(name: str) -> Optional[str]:
 def complete_relative(issuer: str, places: dict[str, str]) -> str:
     """'Ủy ban nhân dân thành phố' + {thành phố: Lai Châu} → '… thành phố Lai Châu'."""
     m = _BARE_UNIT.search(issuer)
-    if m and m.group(1) in places:
-        return f"{issuer} {places[m.group(1)]}"
+    if m and m.group(1).lower() in places:
+        unit = m.group(1).lower()
+        return f"{issuer[:m.start(1)]}{unit} {places[unit]}"
     m = _BARE_COMMITTEE.search(issuer)
     if m and COMMITTEE_UNIT[m.group(1)] in places:
         return f"{issuer} {places[COMMITTEE_UNIT[m.group(1)]]}"
