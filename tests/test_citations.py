@@ -132,6 +132,13 @@ FULL = [
     # a bare number with an unknown code is kept when a date follows it
     ("điều chỉnh tại 3996/QĐUBND ngày 02/10/2019 của Chủ tịch UBND tỉnh Thanh Hóa", "3996/QĐUBND",
      "CV", "3996", 2019, "2019-10-02", "Chủ tịch Ủy ban nhân dân tỉnh Thanh Hóa"),
+    # a lowercase letter suffix; a slash between type and issuer; the look-alike Ð for Đ
+    ("theo Quyết định số 163a/CT ngày 15 tháng 5 năm 1987", "163a/CT", "QĐ", "163a", 1987,
+     "1987-05-15", None),
+    ("khoản 37 Điều 1 Nghị định 14/2022/NĐ/CP quy định", "14/2022/NĐ-CP", "NĐ", "14", 2022, None,
+     "Chính phủ"),
+    ("tại Quyết định 615/QÐ-BVHTTDL năm 2025, cụ thể", "615/QĐ-BVHTTDL", "QĐ", "615", 2025, None,
+     "Bộ Văn hóa, Thể thao và Du lịch"),
     # a symbol that names one national body outranks a phrase that names someone else
     ("hồ sơ theo Nghị định 45/2022/NĐ-CP do Ủy ban nhân dân cấp xã chuyển đến", "45/2022/NĐ-CP",
      "NĐ", "45", 2022, None, "Chính phủ"),

@@ -13,7 +13,8 @@ from functools import lru_cache
 from ..resources import load
 
 UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
-PART = r"[A-ZĐ][A-Za-zĐđƯ0-9&]{0,14}"  # Ư: 'TƯ' written for TW (Trung ương)
+# Ư: 'TƯ' written for TW (Trung ương); Ð (U+00D0, Icelandic eth) is a look-alike typed for Đ
+PART = r"[A-ZĐÐ][A-Za-zĐđÐƯ0-9&]{0,14}"
 SEP = r"[ \t]{0,2}-\s{0,3}"
 SLASH = r"\s{0,2}/\s{0,2}"
 
@@ -22,9 +23,9 @@ SLASH = r"\s{0,2}/\s{0,2}"
 # The pattern opens with a digit class so the regex engine can skip to digits in C; the left
 # boundary (not inside a longer number or word, except right after 'số') is checked in parse.py.
 NUMBER = re.compile(
-    r"(?P<num>\d\d{0,4}[A-Z]?)"
+    r"(?P<num>\d\d{0,4}[A-Za-z]?)"  # 225A, 163a
     r"(?:"
-    rf"{SLASH}(?P<nyear>(?:19|20)\d\d)[ \t]{{0,2}}[/\-][ \t]{{0,2}}(?P<nsym>{PART}(?:{SEP}{PART}){{0,6}})"
+    rf"{SLASH}(?P<nyear>(?:19|20)\d\d)[ \t]{{0,2}}[/\-][ \t]{{0,2}}(?P<nsym>{PART}(?:(?:{SEP}|/){PART}){{0,6}})"
     rf"|{SLASH}(?P<ssym>{PART}(?:(?:{SEP}|/){PART}){{0,6}})"  # also 254/NQ/TW, 514/QĐ/VPQH
     rf"|[ \t]{{0,2}}-[ \t]{{0,2}}(?P<ptype>{PART}){SLASH}(?P<pissuer>{PART}(?:{SEP}{PART}){{0,3}})"
     # pre-2000s state numbers N-ISSUER (275-CP, 75-HĐBT, 127-SL); parse.py keeps them only
@@ -62,7 +63,7 @@ ROMAN = re.compile(r"^[IVXLC]{1,7}$")
 def fold(s: str) -> str:
     """Case- and Đ-insensitive comparison form of a symbol part: 'ThU' → 'THU', 'QĐ' → 'QD',
     'TƯ' → 'TW'."""
-    return s.upper().replace("Đ", "D").replace("Ư", "W")
+    return s.upper().replace("Đ", "D").replace("Ð", "D").replace("Ư", "W")
 
 
 @dataclass(frozen=True)

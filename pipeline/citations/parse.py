@@ -321,8 +321,9 @@ def find_citations(text: str) -> list[Found]:
                 continue
             # 'Văn bản số 9700/STC-ĐTTĐ': the generic noun before a letter's number
             typ = noun_type if noun_type not in (None, "VB") else "CV"
-        elif typ is None:
-            typ = noun_type
+        elif typ is None or (noun_type and info["family"] == "normative"
+                             and typ not in g.type_codes):
+            typ = noun_type  # '0909/2025/TAEK/CT' after 'công văn': TAEK is no type code
         elif noun_type == "CV" and info["family"] == "state":
             # 'Công văn 4613/CT-CS': a letter's symbol is ISSUER-UNIT, so CT is the issuer
             # (Cục Thuế), not a type code
