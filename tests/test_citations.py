@@ -139,6 +139,9 @@ FULL = [
      "Chính phủ"),
     ("tại Quyết định 615/QÐ-BVHTTDL năm 2025, cụ thể", "615/QĐ-BVHTTDL", "QĐ", "615", 2025, None,
      "Bộ Văn hóa, Thể thao và Du lịch"),
+    # licences (Giấy phép, observed symbol GP)
+    ("khai thác theo Giấy phép số 137/GP-UBND ngày 13/07/2017 của UBND tỉnh Lai Châu", "137/GP-UBND",
+     "GP", "137", 2017, "2017-07-13", "Ủy ban nhân dân tỉnh Lai Châu"),
     # a symbol that names one national body outranks a phrase that names someone else
     ("hồ sơ theo Nghị định 45/2022/NĐ-CP do Ủy ban nhân dân cấp xã chuyển đến", "45/2022/NĐ-CP",
      "NĐ", "45", 2022, None, "Chính phủ"),
