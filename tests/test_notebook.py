@@ -31,6 +31,7 @@ def test_lineage_notebook_runs(tmp_path, monkeypatch):
     assert not [o for o in outputs if o.get("output_type") == "error"]
     text = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
     assert "224-KH/ThU" in text and "91-KL/TW" in text and "29-NQ/TW" in text
+    assert "→ 224-KH/ThU → 91-KL/TW" in text  # a deadline of 004, with its chain
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) == 2  # the lineage graph and the deadline timeline
     assert db.is_file()
