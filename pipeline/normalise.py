@@ -14,6 +14,7 @@ import unicodedata
 
 from .model import Block, Line, RawDocument, Text
 from .readers.text import SUPERSCRIPT
+from .resources import load
 
 _DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u00ad]")
 # tabs are kept apart: they separate table cells, and an empty cell must stay a cell
@@ -36,12 +37,52 @@ _NUMBERISH = re.compile(r"[\w&.()/-]+")
 SHORT_LINE = 0.7  # a line shorter than this share of a full line ends its paragraph
 
 
+# --- Cyrillic/Greek look-alike letters inside document numbers ("16495/BТС-PTHT", Cyrillic Т С)
+_NON_LATIN = re.compile("[\u0370-\u03ff\u0400-\u04ff]")
+# a whitespace-delimited token holding such a letter; (?<!\S) starts it only at a token's start,
+# so a token without one fails once, at its end (linear)
+_NON_LATIN_TOKEN = re.compile("(?<!\\S)\\S*?[\u0370-\u03ff\u0400-\u04ff]\\S*")
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_DIGIT = re.compile("[0-9]")
+_lookalikes: dict[str, str] | None = None
+
+
+def _lookalike_map() -> dict[str, str]:
+    global _lookalikes
+    if _lookalikes is None:
+        data = load("lookalikes")
+        _lookalikes = {**data["cyrillic"], **data["greek"]}
+    return _lookalikes
+
+
+def _latin_token(m: re.Match) -> str:
+    tok = m.group(0)
+    table = _lookalike_map()
+    if not (("/" in tok or "-" in tok) and _DIGIT.search(tok) and _LATIN_LETTER.search(tok)):
+        return tok
+    if any(c not in table for c in _NON_LATIN.findall(tok)):
+        return tok  # a letter with no Latin twin: real Cyrillic or Greek
+    return "".join(table.get(c, c) for c in tok)
+
+
+def latin_lookalikes(s: str) -> str:
+    """Cyrillic/Greek look-alikes → Latin inside document-number-like tokens only: a token with
+    digits and '/' or '-', at least one Latin letter, and no letter outside the look-alike map
+    (models/lookalikes.json). "60/2025/TT-BCТ" → "60/2025/TT-BCT"; "Т-5000", "70-х" and running
+    Cyrillic text stay as they are."""
+    if not _NON_LATIN.search(s):
+        return s
+    return _NON_LATIN_TOKEN.sub(_latin_token, s)
+
+
 def clean_chars(s: str) -> str:
-    """NFC, one kind of dash and space, no zero-width characters; keeps '\t' cell separators."""
+    """NFC, one kind of dash and space, no zero-width characters, Latin document numbers;
+    keeps '\t' cell separators."""
     s = unicodedata.normalize("NFC", s)
     s = _ZERO_WIDTH.sub("", s)
     s = _DASHES.sub("-", s)
     s = s.replace("\u2028", " ").replace("\u2029", " ")
+    s = latin_lookalikes(s)
     return _SPACES.sub(" ", s)
 
 
@@ -266,7 +307,7 @@ def normalise_string(text: str, path: str | None = None) -> Text:
     from .readers.text import parse_lines, looks_hard_wrapped, _MD_HINT
 
     markdown = bool(_MD_HINT.search(text))
+    wrapped = looks_hard_wrapped(text.splitlines())
     raw = RawDocument(path or "<string>", "markdown" if markdown else "text",
-                      parse_lines(text, markdown),
-                      {"hard_wrapped": looks_hard_wrapped(text.splitlines())})
+                      parse_lines(text, markdown, wrapped), {"hard_wrapped": wrapped})
     return normalise(raw)

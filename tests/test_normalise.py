@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.model import Block, RawDocument
-from pipeline.normalise import _join, clean_chars, normalise, normalise_string, repair_wrapped
+from pipeline.normalise import (_join, clean_chars, latin_lookalikes, normalise, normalise_string,
+                                repair_wrapped)
 from pipeline.readers.text import read_text
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -260,3 +261,34 @@ def test_adversarial_dashes_slashes_digits_finish():
     assert normalise(raw).text.count("\n") < len(text.splitlines())
     one_line = "-/" * 50_000 + "1"
     assert normalise_string(one_line).text == one_line
+
+
+@pytest.mark.parametrize("raw, clean", [
+    # Cyrillic Т, С inside document numbers become Latin
+    ("Công văn số 16495/BТС-PTHT ngày 10/11/2025", "Công văn số 16495/BTC-PTHT ngày 10/11/2025"),
+    ("Thông tư số 60/2025/TT-BCТ:", "Thông tư số 60/2025/TT-BCT:"),
+    ("Tờ trình 552/TTr-BТС,", "Tờ trình 552/TTr-BTC,"),
+    ("Nghị quyết 66/NQ-СP", "Nghị quyết 66/NQ-CP"),
+    ("ô đất СТ-05, СT-06", "ô đất СТ-05, CT-06"),  # only the token with a Latin letter
+    # running Cyrillic or Greek text, and tokens with no Latin letter, stay
+    ("Москва: МИК, 1998. — 141 с.", "Москва: МИК, 1998. — 141 с."),
+    ("Orsis Т-5000", "Orsis Т-5000"),
+    ("в 70-х годах", "в 70-х годах"),
+    ("ISBN 5-7133-0356-Х.", "ISBN 5-7133-0356-Х."),
+    ("dưới 40 μg/m3", "dưới 40 μg/m3"),  # μ has no Latin twin
+    ("Nghị định 120/2020/NĐ-CP", "Nghị định 120/2020/NĐ-CP"),
+])
+def test_latin_lookalikes(raw, clean):
+    assert latin_lookalikes(raw) == clean
+
+
+def test_lookalike_number_reaches_the_text():
+    assert "16495/BTC-PTHT" in normalise_string("Thực hiện Công văn số 16495/BТС-PTHT.").text
+
+
+def test_lookalikes_linear_on_long_tokens():
+    import time
+    s = ("Т" + "1a" * 50_000 + " ") * 4
+    t0 = time.perf_counter()
+    latin_lookalikes(s)
+    assert time.perf_counter() - t0 < 1.0

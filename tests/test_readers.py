@@ -541,3 +541,68 @@ def test_text_and_markdown_dispatch(tmp_path):
     (tmp_path / "b.md").write_text("# Kế hoạch\n", encoding="utf-8")
     assert read(tmp_path / "a.txt").format == "text"
     assert read(tmp_path / "b.md").format == "markdown"
+
+
+# =========================================================================== wrapped bold, tables
+
+# pages hard-wrapped every ~80 characters, no blank lines between paragraphs (a legal-text site)
+_WRAP_BODY = ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025 và các văn\n"
+              "bản hướng dẫn thi hành Luật này về tổ chức bộ máy của Ủy ban nhân dân các\n"
+              "cấp trên địa bàn tỉnh, thành phố trực thuộc trung ương và các đơn vị hành\n"
+              "chính khác có liên quan đến việc công bố thủ tục hành chính trong lĩnh\n"
+              "vực đấu thầu thuộc phạm vi chức năng quản lý của Bộ Tài chính và các cơ\n"
+              "quan ngang bộ, cơ quan thuộc Chính phủ, Ủy ban nhân dân các tỉnh, thành\n"
+              "phố trực thuộc trung ương theo quy định của pháp luật hiện hành và các\n"
+              "văn bản sửa đổi, bổ sung có liên quan;\n")
+
+
+@pytest.mark.parametrize("src, expected", [
+    # a bold heading span closed on a later line: one line, bold
+    ("**Điều 6. Tổ chức giảng dạy và\nđánh giá kết quả bồi dưỡng**\n",
+     [("Điều 6. Tổ chức giảng dạy và đánh giá kết quả bồi dưỡng", True)]),
+    ("**Điều 2.\nHiệu lực thi hành**\nQuyết định này có hiệu lực kể từ ngày ký.\n",
+     [("Điều 2. Hiệu lực thi hành", True), ("Quyết định này có hiệu lực kể từ ngày ký.", False)]),
+    ("**Điều\n3. Về đăng ký kết hôn**\n", [("Điều 3. Về đăng ký kết hôn", True)]),
+    ("**A. DANH MỤC THỦ TỤC ĐƯỢC SỬA ĐỔI, BỔ\nSUNG**\n",
+     [("A. DANH MỤC THỦ TỤC ĐƯỢC SỬA ĐỔI, BỔ SUNG", True)]),
+    # a bold "Điều N." run into body text goes on over the wrapped lines (hard-wrapped text)
+    (_WRAP_BODY + "**Điều 3. **Chánh\nVăn phòng Bộ, Vụ trưởng Vụ Pháp chế, Thủ trưởng các đơn vị có\n"
+     "liên quan chịu trách nhiệm thi hành Quyết định này./.\n",
+     [("Điều 3. Chánh Văn phòng Bộ, Vụ trưởng Vụ Pháp chế, Thủ trưởng các đơn vị có "
+       "liên quan chịu trách nhiệm thi hành Quyết định này./.", True)]),
+    # ... but a short wrapped line ends it: a title in regular type over its body
+    (_WRAP_BODY + "**Điều 4.** Điều khoản chuyển\ntiếp\nHội đồng trường tiếp tục thực hiện nhiệm vụ.\n",
+     [("Điều 4. Điều khoản chuyển tiếp", True),
+      ("Hội đồng trường tiếp tục thực hiện nhiệm vụ.", False)]),
+    # a list marker, a table cell or a blank line is not a continuation
+    ("**Điều 5. **Tổ chức thực hiện\n1. Sở Y tế có trách nhiệm.\n",
+     [("Điều 5. Tổ chức thực hiện", True), ("1. Sở Y tế có trách nhiệm.", False)]),
+    ("**Điều 5. Tổ chức\n\nthực hiện**\n", [("Điều 5. Tổ chức", True), ("thực hiện", False)]),
+    # header cells and signer lines keep their line breaks; the second line is still bold
+    ("|\n**KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH**\n|\n", [("KT. CHỦ TỊCH", True), ("PHÓ CHỦ TỊCH", True)]),
+    ("|\n**ỦY BAN NHÂN DÂN\n**\nTHÀNH PHỐ CẦN THƠ\n|\n",
+     [("ỦY BAN NHÂN DÂN", True), ("THÀNH PHỐ CẦN THƠ", False)]),
+])
+def test_bold_span_broken_by_hard_line_breaks(src, expected):
+    doc = read_text("x.md", src.encode())
+    got = [(b.text, b.bold) for b in doc.blocks if b.kind == "para"]
+    assert got[-len(expected):] == expected
+
+
+@pytest.mark.parametrize("src, rows", [
+    ("TT | Nội dung | Ghi chú |\n|---|---|---|\n| 1. | 1.001709 Cấp giấy phép | |\n",
+     ["TT\tNội dung\tGhi chú", "1.\t1.001709 Cấp giấy phép\t"]),
+    ("STT | Mã ngành\n--- | ---\n| 1 | 0111 |\n", ["STT\tMã ngành", "1\t0111"]),
+])
+def test_table_header_row_without_leading_pipe(src, rows):
+    doc = read_text("x.md", src.encode())
+    assert [b.text for b in doc.blocks if b.kind == "table_row"] == rows
+
+
+@pytest.mark.parametrize("src", [
+    "Giao Sở Tài chính | Sở Nội vụ chủ trì.\nQuyết định này có hiệu lực.\n",  # no delimiter row
+    "**a | b**\n- Như Điều 3;\n",
+])
+def test_pipe_in_running_text_is_not_a_row(src):
+    doc = read_text("x.md", src.encode())
+    assert all(b.kind != "table_row" for b in doc.blocks)
