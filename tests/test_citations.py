@@ -4,7 +4,7 @@ import time
 import pytest
 
 from pipeline.citations import extract_citations
-from pipeline.model import Header
+from pipeline.model import Header, Section
 
 
 def cites(text, **kw):
@@ -325,3 +325,106 @@ def test_adversarial_input_is_linear(junk):
     t0 = time.perf_counter()
     extract_citations(junk)
     assert time.perf_counter() - t0 < 5.0
+
+
+# (text, [(key, relation)]) — the citing document's relation to each document it cites
+RELATIONS = [
+    # a ';' list continues its clause's cue
+    ("Căn cứ Nghị định số 63/2010/NĐ-CP ngày 08/6/2010 của Chính phủ về kiểm soát thủ tục hành "
+     "chính; Nghị định số 92/2017/NĐ-CP ngày 07/8/2017 của Chính phủ;\nTheo đề nghị của Sở Tư pháp "
+     "tại Tờ trình số 25/TTr-STP.",
+     [("63/2010/NĐ-CP", "based_on"), ("92/2017/NĐ-CP", "based_on"), ("25/TTr-STP", "mentions")]),
+    ("Thực hiện Chỉ thị số 46-CT/TW ngày 16/5/2025 của Bộ Chính trị về bầu cử; Chỉ thị số 28/CT-TTg "
+     "ngày 18/9/2025 của Thủ tướng Chính phủ về tổ chức bầu cử;\nI. MỤC ĐÍCH",
+     [("46-CT/TW", "implements"), ("28/CT-TTg", "implements")]),
+    # a colon opens the list
+    ("- Căn cứ các Luật của Quốc hội: Luật Lưu trữ số 33/2024/QH15; Luật Dữ liệu số 60/2024/QH15;",
+     [("33/2024/QH15", "based_on"), ("60/2024/QH15", "based_on")]),
+    # a law's name (broken across lines) stands between the cue and the number
+    ("Căn cứ Luật\nLâm nghiệp số 16/2017/QH14 ngày 15 tháng 11 năm 2017;", [("16/2017/QH14", "based_on")]),
+    ("Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Ban hành văn bản quy phạm pháp luật số "
+     "87/2025/QH15;", [("87/2025/QH15", "based_on")]),
+    # an article of the cited document
+    ("Căn cứ điểm b khoản 1 Điều 3 Thông tư số 111/2013/TT-BTC của Bộ Tài chính,",
+     [("111/2013/TT-BTC", "based_on")]),
+    ("Quyết định này quy định chi tiết khoản 2 Điều 46 Nghị định số 156/2018/NĐ-CP.",
+     [("156/2018/NĐ-CP", "guides")]),
+    # the cue phrase with its comma, in a title
+    ("THÔNG TƯ\nSỬA ĐỔI, BỔ SUNG MỘT SỐ ĐIỀU CỦA THÔNG TƯ SỐ 55/2023/TT-BTC NGÀY 15 THÁNG 8 NĂM 2023",
+     [("55/2023/TT-BTC", "amends")]),
+    # proposed, passive or another document's act: not the citing document's
+    ("đề nghị Bộ Tài chính báo cáo cấp có thẩm quyền bãi bỏ Quyết định số 1504/QĐ-TTg.",
+     [("1504/QĐ-TTg", "mentions")]),
+    ("tổng hợp kiến nghị trong quá trình sửa đổi, bổ sung Nghị định số 76/2019/NĐ-CP.",
+     [("76/2019/NĐ-CP", "mentions")]),
+    ("- Luật sửa đổi, bổ sung một số điều của Luật Di sản văn hóa số 32/2009/QH12.",
+     [("32/2009/QH12", "mentions")]),
+    ("đã hoàn thành xây dựng Nghị định hướng dẫn Luật số 90/2025/QH15 của Quốc hội.",
+     [("90/2025/QH15", "mentions")]),
+    ("Điều 2. Quyết định này có hiệu lực kể từ ngày ký và thay thế Quyết định số 89/QĐ-UBND.",
+     [("89/QĐ-UBND", "replaces")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", RELATIONS)
+def test_relation_of_citing_document(text, expected):
+    kw = {}
+    if text.startswith("THÔNG TƯ"):
+        kw = {"header": Header(title=text.split("\n", 1)[1])}
+    at = text.find("\nI. ")
+    if at >= 0:  # the preamble ends where the first section starts
+        kw["sections"] = [Section("I", "MỤC ĐÍCH", 1, at + 1, len(text))]
+    got = [(c.key, c.relation) for c in cites(text, **kw) if not c.short_form]
+    assert got == expected
+
+
+CHAINS_MORE = [
+    # the cue phrase keeps its comma; the object 'một số điều của' / 'một số nội dung của'
+    ("Căn cứ Nghị định số 91/2024/NĐ-CP ngày 18/7/2024 của Chính phủ sửa đổi, bổ sung một số điều "
+     "của Nghị định số 156/2018/NĐ-CP",
+     [("91/2024/NĐ-CP", "amends", "156/2018/NĐ-CP")]),
+    ("Thông tư số 03/2025/TT-VPCP ngày 15/9/2025 hướng dẫn thi hành một số nội dung của Nghị định "
+     "số 118/2025/NĐ-CP",
+     [("03/2025/TT-VPCP", "guides", "118/2025/NĐ-CP")]),
+    # passive: the agent amends the subject
+    ("Căn cứ Luật Quản lý, sử dụng tài sản công số 15/2017/QH14 được sửa đổi, bổ sung bởi Luật số "
+     "56/2024/QH15 và Luật số 90/2025/QH15;",
+     [("56/2024/QH15", "amends", "15/2017/QH14"), ("90/2025/QH15", "amends", "15/2017/QH14")]),
+    # the document issued before the cue
+    ("Nghị quyết số 138/NQ-CP ngày 16/5/2025 của Chính phủ ban hành Kế hoạch hành động của Chính "
+     "phủ thực hiện Nghị quyết số 68-NQ/TW",
+     [("138/NQ-CP", "implements", "68-NQ/TW")]),
+    # 'và' adds a second target; a comma list does not
+    ("Kế hoạch số 283/KH-UBND ngày 24/9/2025 về thực hiện Nghị quyết số 71/NQ-CP ngày 01/4/2025 của "
+     "Chính phủ và Chương trình hành động số 10-CTr/TU ngày 13/8/2025 của Ban Thường vụ Tỉnh ủy",
+     [("283/KH-UBND", "implements", "71/NQ-CP"), ("283/KH-UBND", "implements", "10-CTr/TU")]),
+    ("Kết luận số 91-KL/TW của Bộ Chính trị về tiếp tục thực hiện Nghị quyết số 29-NQ/TW, Kế hoạch "
+     "số 740/KH-BCSD ngày 31/12/2024",
+     [("91-KL/TW", "implements", "29-NQ/TW")]),
+    # a clause break is not a chain
+    ("Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15; Căn cứ Nghị định số 63/2010/NĐ-CP",
+     []),
+]
+
+
+@pytest.mark.parametrize("text,edges", CHAINS_MORE)
+def test_more_chain_edges(text, edges):
+    got = [(r.source, r.relation, r.target) for r in extract_citations(text)[1]]
+    assert got == edges
+
+
+def test_chain_from_the_citing_document_itself_is_not_an_edge():
+    h = Header(key="2638/QĐ-UBND")
+    text = "Quyết định số 2638/QĐ-UBND bãi bỏ Quyết định số 636/QĐ-UBND ngày 17/3/2025"
+    cits, edges, _ = extract_citations(text, header=h)
+    assert edges == []
+
+
+def test_passive_reaches_back_over_the_subject_title():
+    text = ("Căn cứ Nghị định số 08/2015/NĐ-CP ngày 21/01/2015 của Chính phủ quy định chi tiết và biện "
+            "pháp thi hành Luật Hải quan về thủ tục hải quan, được sửa đổi, bổ sung tại Nghị định số "
+            "167/2025/NĐ-CP ngày 30/6/2025 của Chính phủ; Căn cứ Thông tư số 38/2015/TT-BTC;")
+    cits, edges, _ = extract_citations(text)
+    assert [(e.source, e.relation, e.target) for e in edges] == [
+        ("167/2025/NĐ-CP", "amends", "08/2015/NĐ-CP")]
+    assert [c.relation for c in cits] == ["based_on", "mentions", "based_on"]
