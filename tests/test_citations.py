@@ -386,6 +386,8 @@ CHAINS_MORE = [
     ("Thông tư số 03/2025/TT-VPCP ngày 15/9/2025 hướng dẫn thi hành một số nội dung của Nghị định "
      "số 118/2025/NĐ-CP",
      [("03/2025/TT-VPCP", "guides", "118/2025/NĐ-CP")]),
+    ("Thông tư số 130/2025/TT-BQP sửa đổi, bổ sung điểm a khoản 3 Điều 5 Thông tư số 67/2024/TT-BQP",
+     [("130/2025/TT-BQP", "amends", "67/2024/TT-BQP")]),
     # passive: the agent amends the subject
     ("Căn cứ Luật Quản lý, sử dụng tài sản công số 15/2017/QH14 được sửa đổi, bổ sung bởi Luật số "
      "56/2024/QH15 và Luật số 90/2025/QH15;",
@@ -418,6 +420,7 @@ def test_chain_from_the_citing_document_itself_is_not_an_edge():
     text = "Quyết định số 2638/QĐ-UBND bãi bỏ Quyết định số 636/QĐ-UBND ngày 17/3/2025"
     cits, edges, _ = extract_citations(text, header=h)
     assert edges == []
+    assert [(c.key, c.relation) for c in cits] == [("636/QĐ-UBND", "repeals")]
 
 
 def test_passive_reaches_back_over_the_subject_title():

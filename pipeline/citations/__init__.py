@@ -81,7 +81,7 @@ def extract_citations(text: Union[Text, str], *, header: Optional[Header] = None
     own_issuer = header.issuer if header else None
     resolve(s, cits, own_issuer, header.place if header else None)
     positions = _positions(t, s, cits, header, sections)
-    edges = classify(s, cits, positions)
+    edges = classify(s, cits, positions, own_key)
     if own_key:  # edges are between two OTHER documents; the citation carries its own relation
         edges = [e for e in edges if e.source != own_key and e.target != own_key]
     sections = sorted(sections, key=lambda x: (x.start, x.level))

@@ -126,6 +126,9 @@ _LOCATOR_NOUNS = frozenset(("điểm", "khoản", "điều", "mục", "chương"
 
 def _strip_locator(prefix: str) -> str:
     """'căn cứ điểm b khoản 1 Điều 3 (của)' → 'căn cứ': an article of the cited document."""
+    tail = prefix.rsplit(None, 2)
+    if len(tail) < 2 or (tail[-1] != "của" and tail[-2] not in _LOCATOR_NOUNS):
+        return prefix
     words = prefix.split()
     if words and words[-1] == "của":
         words.pop()
@@ -236,7 +239,7 @@ def _chain(gap: str):
             rel = _passive_at_end(s)
             return (rel, True) if rel and _passive_at_end(s, whole=True) else None
     s, lead = _strip_fillers(s, c)
-    core = _strip_tail(_strip_tail(s, c.objects), c.adverbs)
+    core = _strip_tail(_strip_tail(_strip_locator(s), c.objects), c.adverbs)
     for relation, cue in c.head:
         if core == cue:
             return relation, False
@@ -303,8 +306,11 @@ def _law_head(prefix: str, position: str, c: _Cues):
     return None, -1
 
 
-def classify(text: str, cits: list[Found], positions: list[str]) -> list[Relation]:
-    """Sets `relation` on each citation (in place) and returns the stated chain edges."""
+def classify(text: str, cits: list[Found], positions: list[str],
+             own_key: str | None = None) -> list[Relation]:
+    """Sets `relation` on each citation (in place) and returns the stated chain edges. A chain
+    whose source is the citing document itself ('Thông tư 130/2025/TT-BQP [this one] sửa đổi
+    Thông tư 67/2024/TT-BQP') gives the citation its relation instead of an edge."""
     g = grammar()
     c = _cues()
     edges: list[Relation] = []
@@ -325,6 +331,11 @@ def classify(text: str, cits: list[Found], positions: list[str]) -> list[Relatio
             ch = _chain(gap)
             if ch:
                 rel, passive = ch
+                if (own_key and prev.key == own_key and not passive
+                        and positions[i] in g.head_positions.get(rel, ())):
+                    cit.relation = rel
+                    carry = (rel, positions[i], cit.end)
+                    continue
                 cit.chained = True
                 cit.relation = "mentions"
                 chain_of[i] = (prev.key, rel, passive)
