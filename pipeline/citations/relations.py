@@ -46,8 +46,8 @@ def _ends_with(s: str, w: str) -> bool:
 @dataclass(frozen=True)
 class _Cues:
     head: tuple          # (relation, cleaned cue) longest first
-    objects: tuple
-    adverbs: tuple
+    objects: dict        # last word → phrases ('một số điều của'), longest first
+    adverbs: dict        # last word → phrases ('nghiêm túc'), longest first
     block_right_before: tuple
     block_words: tuple
     block_span: int
@@ -61,7 +61,6 @@ class _Cues:
     agents: tuple
     law_nouns: tuple
     head_by_last: dict   # last word → ((relation, cue), …) longest first
-    tail_by_last: dict   # id(words tuple) → {last word → phrases}
 
 
 def _last_word(s: str) -> str:
@@ -85,8 +84,8 @@ def _cues() -> _Cues:
     b = rel["cue_blockers"]
     return _Cues(
         head=tuple(head),
-        objects=longest(rel["cue_objects"]["phrases"]),
-        adverbs=longest(g.cue_adverbs),
+        objects=_index(longest(rel["cue_objects"]["phrases"])),
+        adverbs=_index(longest(g.cue_adverbs)),
         block_right_before=longest(b["immediately_before"]),
         block_words=longest(b["words"]),
         block_span=int(b["within_words"]),
@@ -100,16 +99,12 @@ def _cues() -> _Cues:
         agents=longest(rel["passive"]["agent_markers"]),
         law_nouns=longest(rel["law_nouns"]["nouns"]),
         head_by_last=_index(head),
-        tail_by_last={},
     )
 
 
-def _strip_tail(prefix: str, words: tuple) -> str:
-    """Remove any of `words` from the end, repeatedly ('thực hiện nghiêm túc, hiệu quả')."""
-    cache = _cues().tail_by_last
-    index = cache.get(id(words))
-    if index is None:
-        index = cache[id(words)] = _index(words)
+def _strip_tail(prefix: str, index: dict) -> str:
+    """Remove any phrase of `index` (last word → phrases) from the end, repeatedly
+    ('thực hiện nghiêm túc, hiệu quả')."""
     changed = True
     while changed and prefix:
         changed = False
