@@ -21,6 +21,34 @@ SCHEMA_VERSION = 1
 
 CHILD_TABLES = ("sections", "citations", "relations", "named_refs", "deadlines")
 
+# The tables holding a document's extracted rows (each also has the primary key `id`).
+CHILD_SCHEMA = {
+    "sections": {
+        "id": int, "document_id": int, "sid": str, "parent": str, "level": int,
+        "kind": str, "heading": str, "start": int, "end": int, "text": str,
+    },
+    "citations": {
+        "id": int, "document_id": int, "key": str, "type": str, "number": str,
+        "year": int, "symbol": str, "date": str, "date_text": str, "issuer": str,
+        "term": str, "title": str, "relation": str, "position": str, "section": str,
+        "text": str, "start": int, "end": int, "short_form": int,
+    },
+    "relations": {
+        "id": int, "document_id": int, "source": str, "relation": str, "target": str,
+        "evidence": str,
+    },
+    "named_refs": {
+        "id": int, "document_id": int, "type": str, "name": str, "year": int,
+        "start": int, "end": int,
+    },
+    "deadlines": {
+        "id": int, "document_id": int, "text": str, "start": int, "end": int,
+        "kind": str, "value": str, "modifier": str, "label": str, "rule": str,
+        "section": str, "task": str, "agency": str, "partners": str,
+    },
+}
+assert tuple(CHILD_SCHEMA) == CHILD_TABLES
+
 
 def open_db(path: str | Path, *, timeout: float = 30.0) -> sqlite_utils.Database:
     """Open (creating if needed) a directives database: WAL mode, foreign keys, schema ensured."""
@@ -72,30 +100,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         }, pk="id", not_null={"path"})
         db["documents"].create_index(["path"], unique=True)
         db["documents"].create_index(["key"])
-        db["sections"].create({
-            "id": int, "document_id": int, "sid": str, "parent": str, "level": int,
-            "kind": str, "heading": str, "start": int, "end": int, "text": str,
-        }, pk="id", foreign_keys=[("document_id", "documents", "id")])
-        db["citations"].create({
-            "id": int, "document_id": int, "key": str, "type": str, "number": str,
-            "year": int, "symbol": str, "date": str, "date_text": str, "issuer": str,
-            "term": str, "title": str, "relation": str, "position": str, "section": str,
-            "text": str, "start": int, "end": int, "short_form": int,
-        }, pk="id", foreign_keys=[("document_id", "documents", "id")])
-        db["relations"].create({
-            "id": int, "document_id": int, "source": str, "relation": str, "target": str,
-            "evidence": str,
-        }, pk="id", foreign_keys=[("document_id", "documents", "id")])
-        db["named_refs"].create({
-            "id": int, "document_id": int, "type": str, "name": str, "year": int,
-            "start": int, "end": int,
-        }, pk="id", foreign_keys=[("document_id", "documents", "id")])
-        db["deadlines"].create({
-            "id": int, "document_id": int, "text": str, "start": int, "end": int,
-            "kind": str, "value": str, "modifier": str, "label": str, "rule": str,
-            "section": str, "task": str, "agency": str, "partners": str,
-        }, pk="id", foreign_keys=[("document_id", "documents", "id")])
-        for t in CHILD_TABLES:
+        for t, columns in CHILD_SCHEMA.items():
+            db[t].create(columns, pk="id", foreign_keys=[("document_id", "documents", "id")])
             db[t].create_index(["document_id"])
         db["citations"].create_index(["key"])
         db["deadlines"].create_index(["value"])
@@ -128,17 +134,8 @@ def _document_row(path: str, sha: str, fmt: str, size: int, rec: DocumentRecord)
 
 # Child rows are written with one prepared INSERT per table (executemany): sqlite-utils'
 # insert_all rebuilt the statement and JSON-checked every value, a fifth of the writer's time.
-_COLUMNS = {
-    "sections": ("document_id", "sid", "parent", "level", "kind", "heading", "start", "end",
-                 "text"),
-    "citations": ("document_id", "key", "type", "number", "year", "symbol", "date", "date_text",
-                  "issuer", "term", "title", "relation", "position", "section", "text", "start",
-                  "end", "short_form"),
-    "relations": ("document_id", "source", "relation", "target", "evidence"),
-    "named_refs": ("document_id", "type", "name", "year", "start", "end"),
-    "deadlines": ("document_id", "text", "start", "end", "kind", "value", "modifier", "label",
-                  "rule", "section", "task", "agency", "partners"),
-}
+# save_document gives each row's values in its table's column order here.
+_COLUMNS = {t: tuple(c for c in cols if c != "id") for t, cols in CHILD_SCHEMA.items()}
 _INSERT = {t: f"insert into [{t}] ({', '.join(f'[{c}]' for c in cols)}) "
               f"values ({', '.join('?' * len(cols))})" for t, cols in _COLUMNS.items()}
 
