@@ -82,12 +82,13 @@ def status(db: sqlite_utils.Database) -> list[dict]:
 
 def deadlines(db: sqlite_utils.Database, *, due_before: Optional[str] = None,
               agency: Optional[str] = None, document: Optional[str] = None,
-              implementing: Optional[str] = None, transitive: bool = False) -> list[dict]:
+              implementing: Optional[str | dict] = None, transitive: bool = False) -> list[dict]:
     """Stored deadlines, soonest first. `due_before` compares the ISO value (an interval's
     start); `agency` matches lead or partner agencies (case-insensitive substring);
     `document` is anything `find_document` accepts; `implementing` keeps the deadlines set by
     the stored documents that implement that directive (directly, or through intermediate
-    plans with `transitive`), each row with its `lineage` path up to it."""
+    plans with `transitive`), each row with its `lineage` path up to it; `implementing` may also
+    be an answer of `graph.implementers` already at hand."""
     where, args = ["1 = 1"], []
     lineage: dict[int, list[str]] = {}
     if implementing:
@@ -126,13 +127,17 @@ def deadlines(db: sqlite_utils.Database, *, due_before: Optional[str] = None,
     return out
 
 
-def _implementing_documents(db: sqlite_utils.Database, ref: str,
+def _implementing_documents(db: sqlite_utils.Database, ref: str | dict,
                             transitive: bool) -> dict[int, list[str]]:
     """Stored document id → path of labels up to `ref`, for every stored document of every
-    node that implements `ref` (a node may stand for several stored files)."""
-    from . import graph
+    node that implements `ref` (a node may stand for several stored files). `ref` is a key, or
+    a `graph.implementers` answer."""
+    if isinstance(ref, dict):
+        found = ref
+    else:
+        from . import graph
 
-    found = graph.implementers(db, ref, transitive=transitive)
+        found = graph.implementers(db, ref, transitive=transitive)
     paths = {imp["node"]["id"]: imp["path"] for imp in found["implementers"]}
     if not paths:
         return {}

@@ -223,7 +223,7 @@ def _graph_directive(conn, ref: str) -> dict:
               for c in up.get("cites", [])]
     return {"ref": ref, "backend": "graph", "me": me, "targets": targets,
             "info": _info(conn, me, targets), "cited_by": cited, "implementers": implementers,
-            "coverage": coverage, "upward": upward}
+            "coverage": coverage, "upward": upward, "implementers_answer": imp}
 
 
 def _tables_directive(conn, ref: str) -> dict:

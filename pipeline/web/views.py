@@ -227,7 +227,8 @@ def _implementer_deadlines(conn, ref: str, bundle: dict) -> list[dict]:
         return []
     from ..query import deadlines as query_deadlines
 
-    rows = query_deadlines(graphview._sdb(conn), implementing=ref, transitive=True)
+    # the transitive implementers were just found for the page: not searched for again
+    rows = query_deadlines(graphview._sdb(conn), implementing=bundle["implementers_answer"])
     for r in rows:
         r["doc_label"] = data.doc_label({"id": r["document_id"], "key": r["document_key"],
                                          "type": None, "path": r["path"]})
