@@ -31,9 +31,49 @@ def _flex(s: str) -> str:
     return r"\s+".join(re.escape(p) for p in parts) if parts else r"(?!)"
 
 
-def locate_one(entry: dict, text: Union[Text, str]) -> Optional[tuple[int, int]]:
-    """Span of one gold entry in the normalised text (None when it cannot be found)."""
+def _skeleton(s: str) -> tuple[str, list[int]]:
+    """The letters and digits of `s`, case-folded, with each one's offset in `s`: gold copied
+    from a page's Markdown (markup, line breaks, table pipes) still finds its place in the
+    normalised text."""
+    chars, offs = [], []
+    for i, ch in enumerate(s):
+        if ch.isalnum():
+            chars.append(ch.lower())
+            offs.append(i)
+    return "".join(chars), offs
+
+
+def _locate_skeleton(entry: dict, s: str, skel=None) -> Optional[tuple[int, int]]:
+    sk, offs = skel or _skeleton(s)
+    surface = _skeleton(entry.get("text") or "")[0]
+    if not surface:
+        return None
+    lo, hi = 0, len(sk)
+    ctx = _skeleton(entry.get("context") or "")[0]
+    if ctx:
+        i = sk.find(ctx)
+        if i < 0:
+            return None
+        lo, hi = i, i + len(ctx)
+    occ = int(entry.get("occurrence", 0) or 0)
+    i = sk.find(surface, lo, hi)
+    while i >= 0 and occ:
+        occ -= 1
+        i = sk.find(surface, i + 1, hi)
+    if i < 0:
+        return None
+    return offs[i], offs[i + len(surface) - 1] + 1
+
+
+def locate_one(entry: dict, text: Union[Text, str], skel=None) -> Optional[tuple[int, int]]:
+    """Span of one gold entry in the normalised text (None when it cannot be found): first with
+    white space made flexible, then on the letters and digits alone."""
     s = text.text if isinstance(text, Text) else str(text)
+    exact = _locate_flex(entry, s)
+    return exact if exact is not None else _locate_skeleton(entry, s, skel)
+
+
+def _locate_flex(entry: dict, s: str) -> Optional[tuple[int, int]]:
     surface = entry.get("text") or ""
     occ = int(entry.get("occurrence", 0) or 0)
     lo, hi = 0, len(s)
@@ -51,7 +91,9 @@ def locate_one(entry: dict, text: Union[Text, str]) -> Optional[tuple[int, int]]
 
 
 def locate(entries: list[dict], text: Union[Text, str]) -> list[Optional[tuple[int, int]]]:
-    return [locate_one(e, text) for e in entries]
+    s = text.text if isinstance(text, Text) else str(text)
+    skel = _skeleton(s) if entries else None
+    return [locate_one(e, s, skel) for e in entries]
 
 
 def _norm(v) -> Optional[str]:
@@ -120,18 +162,27 @@ def _load_text(name: str, gold: dict, corpus: Optional[Path]) -> Optional[Text]:
 
 def score(gold: dict, predicted: dict[str, list[dict]],
           texts: Optional[dict[str, Union[Text, str]]] = None,
-          corpus: Optional[Union[str, Path]] = None) -> dict:
+          corpus: Optional[Union[str, Path]] = None, borderline: str = "count") -> dict:
     """Precision/recall/F1 by span overlap and value accuracy on matches, per file and overall.
 
     gold: the parsed gold file ({"files": {file: {"deadlines": [...]}}}; "documents" also read).
     predicted: file name → list of Deadline.to_dict() (a "span" [start, end] each).
     texts: file name → normalised Text (or its string) to locate gold entries in; files not given
     are read from `corpus` (default: the gold file's "corpus" folder under the project root).
+    borderline: "count" scores gold entries marked borderline like the others; "exclude" drops
+    them, and a prediction overlapping one counts neither way.
+    The overall figures carry `by_kind`: recall per gold kind, precision per predicted kind.
     """
     texts = dict(texts or {})
     files: dict[str, dict] = {}
     total = {k: 0 for k in ("tp", "fp", "fn", "value_ok", "kind_ok", "modifier_ok",
                             "agency_ok", "agency_n", "unlocated")}
+    by_kind: dict[str, dict] = {}
+
+    def kind_count(kind, field):
+        k = by_kind.setdefault(kind or "?", {"gold": 0, "found": 0, "predicted": 0, "right": 0})
+        k[field] += 1
+
     docs = _documents(gold)
     names = list(docs) + [n for n in predicted if n not in docs]
     for name in names:
@@ -144,11 +195,22 @@ def score(gold: dict, predicted: dict[str, list[dict]],
         pspans = []
         for p in preds:
             sp = p.get("span") or [p.get("start"), p.get("end")]
-            try:
-                pspans.append((int(sp[0]), int(sp[1])))
-            except (TypeError, ValueError, IndexError):
-                pspans.append((0, 0))
+            pspans.append((int(sp[0]), int(sp[1])))
+        if borderline == "exclude":
+            doubtful = [g for e, g in zip(entries, gspans) if e.get("borderline") and g]
+            keep = [i for i, e in enumerate(entries) if not e.get("borderline")]
+            entries, gspans = [entries[i] for i in keep], [gspans[i] for i in keep]
+            keep = [j for j, p in enumerate(pspans)
+                    if not any(min(g[1], p[1]) > max(g[0], p[0]) for g in doubtful)]
+            preds, pspans = [preds[j] for j in keep], [pspans[j] for j in keep]
         pairs = _match(gspans, pspans)
+        for e in entries:
+            kind_count(e.get("kind"), "gold")
+        for p in preds:
+            kind_count(p.get("kind"), "predicted")
+        for i, j in pairs:
+            kind_count(entries[i].get("kind"), "found")
+            kind_count(preds[j].get("kind"), "right")
         c = {k: 0 for k in total}
         c["tp"] = len(pairs)
         c["fp"] = len(preds) - len(pairs)
@@ -181,7 +243,11 @@ def score(gold: dict, predicted: dict[str, list[dict]],
             total[k] += c[k]
         files[name] = _figures(c)
         files[name]["errors"] = errors
-    return {"files": files, "overall": _figures(total)}
+    overall = _figures(total)
+    overall["by_kind"] = {k: dict(v, recall=_ratio(v["found"], v["gold"]),
+                                  precision=_ratio(v["right"], v["predicted"]))
+                          for k, v in sorted(by_kind.items())}
+    return {"files": files, "overall": overall}
 
 
 def predict(gold: dict, corpus: Optional[Union[str, Path]] = None,
