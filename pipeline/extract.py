@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .citations import extract_citations
-from .deadlines import extract_deadlines
+from .deadlines import effective_date, extract_deadlines
 from .header import parse_header
 from .model import DocumentRecord, Text
 from .normalise import normalise, normalise_string
@@ -19,6 +19,7 @@ from .sections import parse_sections
 
 def extract_text(text: Text) -> DocumentRecord:
     header = parse_header(text)
+    header.effective = effective_date(text, header.best_date())
     sections = parse_sections(text)
     citations, relations, named_refs = extract_citations(text, header=header, sections=sections)
     deadlines = extract_deadlines(

@@ -57,29 +57,6 @@ def _date(s: Optional[str]) -> Optional[dt.date]:
         return None
 
 
-def _bounds(value: Optional[str]) -> tuple[Optional[dt.date], Optional[dt.date]]:
-    """First and last day of a day, month, year or interval value."""
-    if not value or value.startswith("FREQ"):
-        return None, None
-    if "/" in value:
-        a, b = value.split("/", 1)
-        return _bounds(a)[0], _bounds(b)[1]
-    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
-    if not m:
-        return None, None
-    y = int(m.group(1))
-    try:
-        if m.group(3):
-            d = dt.date(y, int(m.group(2)), int(m.group(3)))
-            return d, d
-        if m.group(2):
-            mo = int(m.group(2))
-            return dt.date(y, mo, 1), dt.date(y, mo, calendar.monthrange(y, mo)[1])
-        return dt.date(y, 1, 1), dt.date(y, 12, 31)
-    except ValueError:
-        return None, None
-
-
 def _doc_info(doc, date=None) -> tuple[str, Optional[tuple]]:
     """(name, (year, month, day) with None parts) of the optional "document" entry (a name or a
     header dict); a top-level "document_date" in the deadline's dict also gives the date."""
@@ -129,18 +106,13 @@ def _rrule_start(rule: str, doc_date: Optional[tuple]) -> Optional[dt.date]:
 
 
 def due_date(d: dict, doc_date: Optional[tuple] = None) -> Optional[dt.date]:
-    """The day an event for this deadline goes on (None when there is none)."""
-    value = d.get("value")
-    if not value:
-        return None
-    if str(value).startswith("FREQ"):
-        return _rrule_start(str(value), doc_date)
-    first, last = _bounds(str(value))
-    if first is None:
-        return None
+    """The day an event for this deadline goes on (None when there is none): read from the
+    typed value (`due_start`/`due_end`, `rrule`), never from the `value` string."""
+    if d.get("rrule"):
+        return _rrule_start(str(d["rrule"]), doc_date)
     if d.get("kind") == "start" or d.get("modifier") == "start":
-        return first
-    return last
+        return _date(d.get("due_start"))
+    return _date(d.get("due_end"))
 
 
 def _summary(d: dict) -> str:
@@ -200,8 +172,8 @@ def to_ics(deadlines: list[dict], calname: str, *, dtstamp=None) -> str:
         ev = ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp}",
               f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
               f"DTEND;VALUE=DATE:{(day + dt.timedelta(days=1)).strftime('%Y%m%d')}"]
-        if value.startswith("FREQ"):
-            ev.append(f"RRULE:{value}")
+        if d.get("rrule"):
+            ev.append(f"RRULE:{d['rrule']}")
         ev.append(f"SUMMARY:{escape_text(_summary(d))}")
         ev.append(f"DESCRIPTION:{escape_text(chr(10).join(desc))}")
         cats = [str(d.get("kind") or "deadline")]

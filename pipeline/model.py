@@ -108,6 +108,7 @@ class Header:
     signer_role: Optional[str] = None
     recipients: list[str] = field(default_factory=list)
     issuer_inferred: bool = False       # issuer read from the text, not from the header's column
+    effective: Optional[str] = None     # own entry into force ("có hiệu lực kể từ ngày ..."), ISO
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -198,18 +199,31 @@ class NamedRef:
 
 @dataclass
 class Deadline:
+    """One time expression that bounds or schedules an action (../shared/docs/deadlines.md).
+
+    `value` is the contract string (ISO date/month/quarter/year, interval, RRULE or ISO
+    duration); the typed fields say the same without re-parsing: `due_start`/`due_end` the first
+    and last day it covers, `rrule`, `duration` (and the `anchor` it counts from), `precision`.
+    """
+
     text: str
     start: int
     end: int
-    kind: str                       # deadline | target | recurring | period | start
+    kind: str                       # deadline | event | start | target | recurring | time_limit
     value: Optional[str]
-    modifier: Optional[str] = None  # before | no_later_than | end | ...
+    modifier: Optional[str] = None  # before | no_later_than | end | start | mid | after
     label: Optional[str] = None
     rule: Optional[str] = None
     section: Optional[str] = None
     task: Optional[str] = None
     agency: Optional[str] = None
     partners: list[str] = field(default_factory=list)
+    due_start: Optional[str] = None
+    due_end: Optional[str] = None
+    rrule: Optional[str] = None
+    duration: Optional[str] = None
+    anchor: Optional[str] = None
+    precision: Optional[str] = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

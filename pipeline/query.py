@@ -80,11 +80,15 @@ def status(db: sqlite_utils.Database) -> list[dict]:
         "order by status = 'ok', path"))
 
 
+# the day a stored deadline falls due: the first day of a start, the last day it allows otherwise
+_DUE = "(case when dl.kind = 'start' then dl.due_start else dl.due_end end)"
+
+
 def deadlines(db: sqlite_utils.Database, *, due_before: Optional[str] = None,
               agency: Optional[str] = None, document: Optional[str] = None,
               implementing: Optional[str | dict] = None, transitive: bool = False) -> list[dict]:
-    """Stored deadlines, soonest first. `due_before` compares the ISO value (an interval's
-    start); `agency` matches lead or partner agencies (case-insensitive substring);
+    """Stored deadlines, soonest first. `due_before` (ISO) keeps those that fall due before it
+    (a start on its first day, anything else on the last day it allows); `agency` matches lead or partner agencies (case-insensitive substring);
     `document` is anything `find_document` accepts; `implementing` keeps the deadlines set by
     the stored documents that implement that directive (directly, or through intermediate
     plans with `transitive`), each row with its `lineage` path up to it; `implementing` may also
@@ -98,7 +102,7 @@ def deadlines(db: sqlite_utils.Database, *, due_before: Optional[str] = None,
         where.append("dl.document_id in (select value from json_each(?))")
         args.append(json.dumps(sorted(lineage)))
     if due_before:
-        where.append("dl.value is not null and substr(dl.value, 1, 10) < ?")
+        where.append(f"{_DUE} < ?")
         args.append(due_before)
     if agency:
         where.append("(lower(dl.agency) like ? or lower(dl.partners) like ?)")
@@ -113,7 +117,7 @@ def deadlines(db: sqlite_utils.Database, *, due_before: Optional[str] = None,
         "select d.path, d.key as document_key, d.title as document_title, d.date as doc_day, "
         "d.date_text as doc_date_text, d.year as doc_year, dl.* "
         "from deadlines dl join documents d on d.id = dl.document_id "
-        f"where {' and '.join(where)} order by dl.value is null, dl.value, d.path", args)
+        f"where {' and '.join(where)} order by {_DUE} is null, {_DUE}, d.path", args)
     out = []
     for r in rows:
         r = dict(r)

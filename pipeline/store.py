@@ -17,7 +17,7 @@ import sqlite_utils
 
 from .model import DocumentRecord
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: typed deadline values (due_start ... precision), documents.effective
 
 CHILD_TABLES = ("sections", "citations", "relations", "named_refs", "deadlines")
 
@@ -45,6 +45,8 @@ CHILD_SCHEMA = {
         "id": int, "document_id": int, "text": str, "start": int, "end": int,
         "kind": str, "value": str, "modifier": str, "label": str, "rule": str,
         "section": str, "task": str, "agency": str, "partners": str,
+        "due_start": str, "due_end": str, "rrule": str, "duration": str, "anchor": str,
+        "precision": str,
     },
 }
 assert tuple(CHILD_SCHEMA) == CHILD_TABLES
@@ -86,6 +88,7 @@ def write_transaction(db: sqlite_utils.Database):
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
     if "documents" in db.table_names():
+        _migrate(db)
         return
     with write_transaction(db):
         if "documents" in db.table_names():  # another process created it while we waited
@@ -96,7 +99,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             "key": str, "type": str, "type_name": str, "number": str, "year": int,
             "symbol": str, "issuer": str, "issuer_inferred": int, "parent_issuer": str,
             "place": str, "date": str, "date_text": str, "title": str, "signer": str,
-            "signer_role": str, "recipients": str, "text": str,
+            "signer_role": str, "recipients": str, "text": str, "effective": str,
         }, pk="id", not_null={"path"})
         db["documents"].create_index(["path"], unique=True)
         db["documents"].create_index(["key"])
@@ -105,10 +108,48 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             db[t].create_index(["document_id"])
         db["citations"].create_index(["key"])
         db["deadlines"].create_index(["value"])
+        db["deadlines"].create_index(["due_end"])
         db["sections"].enable_fts(["heading", "text"], create_triggers=True,
                                   tokenize="unicode61 remove_diacritics 0")
         db["meta"].create({"name": str, "value": str}, pk="name")
         db["meta"].insert({"name": "schema_version", "value": str(SCHEMA_VERSION)})
+
+
+def _schema_version(db: sqlite_utils.Database) -> int:
+    if "meta" not in db.table_names():
+        return 1
+    row = db.execute("select value from meta where name = 'schema_version'").fetchone()
+    return int(row[0]) if row else 1
+
+
+def _migrate(db: sqlite_utils.Database) -> None:
+    """Bring a database made by an earlier version up to SCHEMA_VERSION, once, in one write
+    transaction (additive: nothing stored is dropped).
+
+    2: deadlines get their typed value (due_start, due_end, rrule, duration, anchor, precision),
+       filled from the stored `value` string; documents get `effective`.
+    """
+    if _schema_version(db) >= SCHEMA_VERSION:
+        return
+    from .deadlines.values import when_of_value
+
+    with write_transaction(db):
+        if _schema_version(db) >= SCHEMA_VERSION:  # another process migrated while we waited
+            return
+        have = {r[1] for r in db.execute("pragma table_info(deadlines)").fetchall()}
+        for col in ("due_start", "due_end", "rrule", "duration", "anchor", "precision"):
+            if col not in have:
+                db.execute(f"alter table deadlines add column [{col}] text")
+        if "effective" not in {r[1] for r in db.execute("pragma table_info(documents)").fetchall()}:
+            db.execute("alter table documents add column effective text")
+        rows = db.execute("select id, value from deadlines").fetchall()
+        db.conn.executemany(
+            "update deadlines set due_start = ?, due_end = ?, rrule = ?, duration = ?, "
+            "precision = ? where id = ?",
+            [(w.start, w.end, w.rrule, w.duration, w.precision, i)
+             for i, w in ((i, when_of_value(v)) for i, v in rows)])
+        db.execute("create index if not exists idx_deadlines_due_end on deadlines(due_end)")
+        db["meta"].upsert({"name": "schema_version", "value": str(SCHEMA_VERSION)}, pk="name")
 
 
 def stored_hash(db: sqlite_utils.Database, path: str) -> Optional[tuple[str, str]]:
@@ -128,7 +169,7 @@ def _document_row(path: str, sha: str, fmt: str, size: int, rec: DocumentRecord)
         "parent_issuer": h.parent_issuer, "place": h.place, "date": h.date,
         "date_text": h.date_text, "title": h.title, "signer": h.signer,
         "signer_role": h.signer_role, "recipients": json.dumps(h.recipients, ensure_ascii=False),
-        "text": rec.text.text,
+        "text": rec.text.text, "effective": h.effective,
     }
 
 
@@ -168,7 +209,8 @@ def save_document(db: sqlite_utils.Database, path: str, sha: str, size: int,
             doc_id, n.type, n.name, n.year, n.start, n.end) for n in rec.named_refs])
         conn.executemany(_INSERT["deadlines"], [(
             doc_id, d.text, d.start, d.end, d.kind, d.value, d.modifier, d.label, d.rule,
-            d.section, d.task, d.agency, json.dumps(d.partners, ensure_ascii=False))
+            d.section, d.task, d.agency, json.dumps(d.partners, ensure_ascii=False),
+            d.due_start, d.due_end, d.rrule, d.duration, d.anchor, d.precision)
             for d in rec.deadlines])
         for hook in _after_save_hooks:
             hook(db, doc_id)

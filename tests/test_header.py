@@ -255,7 +255,7 @@ def test_a_date_inside_a_sentence_is_not_the_documents_date():
 def test_unknown_is_none():
     h = parse_header(make_text(["Một đoạn văn không có phần đầu.", "Một đoạn khác."]))
     assert h.to_dict() == {**{f: None for f in FIELDS if f not in ("recipients", "issuer_inferred")},
-                           "recipients": [], "issuer_inferred": False}
+                           "recipients": [], "issuer_inferred": False, "effective": None}
     assert parse_header(Text("", [])).issuer is None
 
 

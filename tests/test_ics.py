@@ -5,6 +5,8 @@ import datetime as dt
 
 import pytest
 
+from pipeline.deadlines.values import when_of_value
+
 from pipeline.deadlines import extract_deadlines
 from pipeline.ics import due_date, escape_text, fold, to_ics
 from pipeline.normalise import normalise_string
@@ -13,10 +15,12 @@ STAMP = dt.datetime(2024, 9, 17, 8, 30, tzinfo=dt.timezone.utc)
 
 
 def dl(**kw):
+    """A deadline as the extractor's to_dict gives it; the typed fields follow `value`."""
     d = {"text": "trước ngày 15/12/2024", "span": [10, 31], "kind": "deadline", "value": "2024-12-15",
          "modifier": "before", "label": None, "rule": "x", "section": "III.1",
          "task": "Báo cáo kết quả", "agency": "Phòng Giáo dục và Đào tạo", "partners": []}
     d.update(kw)
+    d.update(when_of_value(d["value"]).to_dict())
     return d
 
 
@@ -84,7 +88,9 @@ def test_text_is_escaped():
     ("2024", "deadline", "end", dt.date(2024, 12, 31)),
     ("2030", "target", "by", dt.date(2030, 12, 31)),
     ("2025-09-05/2026-05-31", "start", None, dt.date(2025, 9, 5)),
-    ("2021/2025", "period", None, dt.date(2025, 12, 31)),
+    ("2021/2025", "deadline", None, dt.date(2025, 12, 31)),
+    ("2025-Q3", "deadline", "within", dt.date(2025, 9, 30)),
+    ("P30D", "time_limit", "within", None),
     (None, "deadline", None, None),
     ("không rõ", "deadline", None, None),
 ])

@@ -169,11 +169,17 @@ def test_annotate_ignores_spans_outside_the_text_and_nests_overlaps():
 def test_due_date():
     from pipeline.web.data import due_date
 
-    assert due_date("2025") == "2025-12-31"
-    assert due_date("2024-02") == "2024-02-29"
-    assert due_date("2024-09-05/2025-05-31") == "2025-05-31"
-    assert due_date("2024-09-05/2025-05-31", "start") == "2024-09-05"
-    assert due_date("FREQ=YEARLY") is None and due_date(None) is None
+    from pipeline.deadlines.values import when_of_value
+
+    def row(value, kind="deadline"):
+        return dict(when_of_value(value).to_dict(), kind=kind)
+
+    assert due_date(row("2025")) == "2025-12-31"
+    assert due_date(row("2024-02")) == "2024-02-29"
+    assert due_date(row("2024-09-05/2025-05-31")) == "2025-05-31"
+    assert due_date(row("2024-09-05/2025-05-31", "start")) == "2024-09-05"
+    assert due_date(row("2025-Q2")) == "2025-06-30"
+    assert due_date(row("FREQ=YEARLY")) is None and due_date(row(None)) is None
 
 
 def test_serve_binds_localhost_by_default():

@@ -14,9 +14,11 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional, Sequence
 
 from ..model import Section, Text
+from ..resources import load
 from .grammar import SP, words_alt
 
 _NUMBERING = re.compile(r"^\s*(?:(?:[IVXLC]{1,6}|\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)\-:]|[a-zđ]\)|[-+•*])\s*")
@@ -41,8 +43,31 @@ class TableInfo:
     cells: list = field(default_factory=list)  # (start, end) of each cell of this row
 
 
+@lru_cache(maxsize=None)
+def _patterns() -> dict:
+    """The agency and table cues of models/deadlines.json, compiled once per process."""
+    data = load("deadlines")
+    ag = data["agency"]
+    cue = "(?:" + "|".join(_ci_first(c) for c in sorted(ag["cues"], key=len, reverse=True)) + ")"
+    tb = data["table"]
+    return {
+        "max_len": int(ag.get("max_length", 250)),
+        "cue_re": re.compile(cue),
+        "assign_re": re.compile(
+            rf"(?:^|(?<=[\s(,;]))(?P<w>{words_alt(ag['assign_words'])}){SP}(?={cue})", re.I),
+        "lead_re": re.compile(rf"\(?{words_alt(ag['lead_words'])}\)?(?!\w)", re.I),
+        "partner_re": re.compile(rf"(?<!\w){words_alt(ag['partner_words'])}(?!\w)", re.I),
+        "term_re": re.compile(rf"(?<!\w){words_alt(ag['terminators'])}(?!\w)", re.I),
+        "impl_re": re.compile(rf"{words_alt(ag['implementation_headings'])}", re.I),
+        "split_re": re.compile(rf"(?:,|;| và){SP}(?={cue})"),
+        "opener_re": re.compile(rf"{words_alt(ag.get('adverbial_openers', []))}(?!\w)", re.I),
+        "table_words": {k: [w.lower() for w in tb[k]] for k in ("time", "partners", "lead", "task")},
+        "table_continuous": [w.lower() for w in tb.get("continuous", [])],
+    }
+
+
 class Attacher:
-    def __init__(self, text: Text, sections: Optional[Sequence[Section]], data: dict):
+    def __init__(self, text: Text, sections: Optional[Sequence[Section]]):
         self.text = text
         self.s = text.text
         self.lines = sorted(text.lines, key=lambda ln: ln.start)
@@ -50,21 +75,7 @@ class Attacher:
         self.sections = sorted(sections or [], key=lambda sec: (sec.start, -sec.end))
         self.sec_starts = [sec.start for sec in self.sections]
         self.by_id = {sec.id: sec for sec in self.sections}
-        ag = data["agency"]
-        self.max_len = int(ag.get("max_length", 250))
-        cue = "(?:" + "|".join(_ci_first(c) for c in sorted(ag["cues"], key=len, reverse=True)) + ")"
-        self.cue_re = re.compile(cue)
-        self.assign_re = re.compile(
-            rf"(?:^|(?<=[\s(,;]))(?P<w>{words_alt(ag['assign_words'])}){SP}(?={cue})", re.I)
-        self.lead_re = re.compile(rf"\(?{words_alt(ag['lead_words'])}\)?(?!\w)", re.I)
-        self.partner_re = re.compile(rf"(?<!\w){words_alt(ag['partner_words'])}(?!\w)", re.I)
-        self.term_re = re.compile(rf"(?<!\w){words_alt(ag['terminators'])}(?!\w)", re.I)
-        self.impl_re = re.compile(rf"{words_alt(ag['implementation_headings'])}", re.I)
-        self.split_re = re.compile(rf"(?:,|;| và){SP}(?={cue})")
-        self.opener_re = re.compile(rf"{words_alt(ag.get('adverbial_openers', []))}(?!\w)", re.I)
-        tb = data["table"]
-        self.table_words = {k: [w.lower() for w in tb[k]] for k in ("time", "partners", "lead", "task")}
-        self.table_continuous = [w.lower() for w in tb.get("continuous", [])]
+        self.__dict__.update(_patterns())
         self.tables = self._tables()
         self.impl_parts = self._implementation_parts()
 

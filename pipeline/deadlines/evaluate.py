@@ -43,7 +43,7 @@ def _skeleton(s: str) -> tuple[str, list[int]]:
     return "".join(chars), offs
 
 
-def _locate_skeleton(entry: dict, s: str, skel=None) -> Optional[tuple[int, int]]:
+def _locate_skeleton(entry: dict, s: str, skel=None, skip: int = 0) -> Optional[tuple[int, int]]:
     sk, offs = skel or _skeleton(s)
     surface = _skeleton(entry.get("text") or "")[0]
     if not surface:
@@ -52,6 +52,8 @@ def _locate_skeleton(entry: dict, s: str, skel=None) -> Optional[tuple[int, int]
     ctx = _skeleton(entry.get("context") or "")[0]
     if ctx:
         i = sk.find(ctx)
+        for _ in range(skip):  # the skip-th later occurrence of the same context
+            i = sk.find(ctx, i + 1) if i >= 0 else i
         if i < 0:
             return None
         lo, hi = i, i + len(ctx)
@@ -93,7 +95,20 @@ def _locate_flex(entry: dict, s: str) -> Optional[tuple[int, int]]:
 def locate(entries: list[dict], text: Union[Text, str]) -> list[Optional[tuple[int, int]]]:
     s = text.text if isinstance(text, Text) else str(text)
     skel = _skeleton(s) if entries else None
-    return [locate_one(e, s, skel) for e in entries]
+    out: list[Optional[tuple[int, int]]] = []
+    used: set = set()
+    for e in entries:
+        sp = locate_one(e, s, skel)
+        k = 0
+        while sp is not None and sp in used and k < 50:
+            # annotators repeat a context word for word when a document repeats a sentence:
+            # each entry takes the next occurrence
+            k += 1
+            sp = _locate_skeleton(e, s, skel, skip=k)
+        out.append(sp)
+        if sp is not None:
+            used.add(sp)
+    return out
 
 
 def _norm(v) -> Optional[str]:

@@ -8,7 +8,6 @@ value in `normalise.py`.
 from __future__ import annotations
 
 import re
-from re import _casefix
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
@@ -53,32 +52,6 @@ class Expr:
         return self.trigger_start if self.trigger_start is not None else self.start
 
 
-DIGIT = object()  # gate literal: any decimal digit (what `\d` matches in a str pattern)
-_DIGIT_RE = re.compile(r"\d")
-# Characters that IGNORECASE matches beyond `str.lower()` equality (i/ı, s/ſ, Greek variants), and
-# U+0130 whose full lowercase is two characters. A gate literal avoids them, so that
-# "literal in segment.lower()" holds whenever a case-insensitive pattern matched it.
-_CASE_ODD = {chr(c) for k, v in _casefix._EXTRA_CASES.items() for c in (k, *v)} | {"\u0130", "\u0307"}
-
-
-def _gate_safe(lit: str) -> bool:
-    return not any(ch in _CASE_ODD or ch.lower() != ch for ch in lit)
-
-
-def _gate_piece(phrase: str) -> str:
-    """The longest run of one word of `phrase` (lowercased) free of case-odd characters: the
-    phrase's words are literals of the pattern (spaces may widen), so any match of the phrase
-    contains this run, in `.lower()` of the text."""
-    best = ""
-    for w in phrase.lower().split():
-        for run in re.split("[" + re.escape("".join(sorted(_CASE_ODD))) + "]", w):
-            if len(run) > len(best) and _gate_safe(run):
-                best = run
-    if not best:
-        raise ValueError(f"no gate literal in {phrase!r}")
-    return best
-
-
 class Grammar:
     def __init__(self, data: dict):
         self.data = data
@@ -110,8 +83,8 @@ class Grammar:
         hy = data["half_year"]
         m_any = f"(?:{MONTH}(?!\\d)|{month_w})"
 
-        anchor = (rf"(?:ngày{SP}{DAY}/{MONTH}/{YEAR}|ngày{SP}{DAY}{SP}tháng{SP}{MONTH}{SP}năm{SP}{YEAR}"
-                  rf"|{self_anchor}(?!\w)|(?:ngày|khi)(?:{SP}[^\s,;.()]{{1,20}}){{1,4}})")
+        anchor = (rf"(?:(?:ngày{SP}{DAY}/{MONTH}/{YEAR}|ngày{SP}{DAY}{SP}tháng{SP}{MONTH}{SP}năm{SP}{YEAR})(?! {{0,3}}(?:đến|tới|-|–)(?!\w))"
+                  rf"|{self_anchor}(?!\w)|(?:ngày|khi|thời{SP}điểm)(?:{SP}[^\s,;.()]{{1,20}}){{1,4}})")
         p = {}
         p["recur_date"] = (
             rf"(?:ngày{SP}(?P<d>{DAY})(?:(?:{SP}tháng{SP}|/)(?P<m>{MONTH}))?"
@@ -126,19 +99,27 @@ class Grammar:
             rf"|(?P<k>\d{{1,2}}|{numw}){SP}lần ?(?:/ ?|trong{SP}(?:một{SP}|1{SP})?|mỗi{SP})(?P<u2>năm|tháng|quý|tuần))(?!\w)")
         p["recur_each"] = rf"(?P<each>{each}){SP}(?P<unit>{units})(?!\w)"
         p["rel"] = (
-            rf"(?P<n>\d{{1,3}}|{numw}){SP}(?P<unit>{rel_units})(?!\w)"
+            rf"(?P<n>\d{{1,3}}(?:[,.]\d{{1,2}})?|{numw})(?:{SP}\([^()\d\n\t]{{1,12}}\))?\)?{SP}(?P<unit>{rel_units})(?!\w)"
+            rf"(?! ?\d)(?!,? (?:19|20)\d\d)"
+            rf"(?:{SP}\((?P<paren>[^()\n\t]{{1,40}})\))?(?:,?{SP}(?P<from>{from_w}){SP}(?P<anchor>{anchor}))?")
+        # "chậm nhất là ngày thứ 10 kể từ ngày phát sinh nghĩa vụ thuế": the n-th day after an event
+        p["rel_nth"] = (
+            rf"ngày{SP}thứ{SP}(?P<n>\d{{1,3}})(?:{SP}\([^()\n\t]{{1,20}}\))?"
             rf"(?:,?{SP}(?P<from>{from_w}){SP}(?P<anchor>{anchor}))?")
+        # "ngay trong ngày ...", "trong ngày làm việc tiếp theo": the same or the next working day
+        p["sameday"] = (
+            rf"(?:(?P<next>trong{SP}ngày{SP}làm{SP}việc{SP}tiếp{SP}theo)|ngay{SP}trong{SP}ngày)(?!\w)")
         hour = rf"(?:\d{{1,2}} ?(?:h|giờ)(?: ?\d{{2}}(?: ?phút)?)?,?{SP})"  # "17h00 ngày 15/12/2024"
         p["date_slash"] = (
             rf"{hour}?(?:ngày{SP})?(?P<d>{DAY})(?P<sep>[/.\-])(?P<m>{MONTH})(?P=sep)(?P<y>{YEAR})(?![/\d])")
         p["date_words"] = (
-            rf"{hour}?(?:ngày{SP})?(?P<d>{DAY}){SP}tháng{SP}(?P<m>{m_any})(?:{SP}|,{SP})năm{SP}(?P<y>{YEAR})")
+            rf"{hour}?(?:ngày{SP})?(?P<d>{DAY}){SP}tháng{SP}(?P<m>{m_any})(?:(?:{SP}|,{SP})năm{SP}|,{SP})(?P<y>{YEAR})")
         p["daymonth"] = (
             rf"{hour}?(?:ngày{SP}(?P<d>{DAY})(?:/(?P<m>{MONTH})|{SP}tháng{SP}(?P<m2>{m_any}))"
             rf"|(?P<d3>{DAY})/(?P<m3>{MONTH}))(?![/\d\-])(?!\.\d)")
         p["monthyear"] = (
             rf"(?:(?P<pos>{pos}){SP})?tháng{SP}(?P<m>{m_any})"
-            rf"(?:(?: ?/ ?|{SP}năm{SP}|-)(?P<y>{YEAR}))?(?![/\d])")
+            rf"(?:(?: ?/ ?|{SP}năm{SP}|-|,{SP})(?P<y>{YEAR}))?(?![/\d])")
         p["quarter"] = (
             rf"(?:(?P<pos>{pos}){SP})?{qword}{SP}(?P<q>{qnum})"
             rf"(?:(?: ?/ ?|{SP}năm{SP}|,{SP}năm{SP})(?P<y>{YEAR}))?")
@@ -157,49 +138,23 @@ class Grammar:
         p["year_after_to"] = rf"(?<=đến )(?P<y>{YEAR})|(?<=tới )(?P<y2>{YEAR})"
         self.order = list(p)  # tie-break between equally long matches
         self.patterns = {k: re.compile(rf"(?<!\w){v}", I) for k, v in p.items()}
+        # One pattern for all: the alternatives in the order that makes the first one that
+        # matches at a position also the longest (a date before its day-month, a recurrence
+        # date before a date, a half year before a relative period), group names prefixed
+        # with their alternative ("date_slash__d").
+        self.any_re = re.compile(
+            r"(?<!\w)(?:" + "|".join(f"(?P<{n}>{_prefix_groups(n, p[n])})" for n in _ANY_ORDER) + ")", I)
+        anchors = data["scan"]
+        self.anchor_words = sorted({w.lower() for w in anchors["anchor_words"]}, key=len, reverse=True)
+        self.prefix_words = {w.lower() for w in anchors["prefix_words"]}
+        self.after_number = tuple(" " + w for w in anchors["after_number"]) + ("h0", "h1", "h2", "h3", "h4", "h5", " h", "giờ", " giờ")
+        # per alternative: (group index, short name) of its groups, read with one m.group(*idx)
+        self.alt_groups = {}
+        for name in _ANY_ORDER:
+            pairs = [(i, k[len(name) + 2:]) for k, i in self.any_re.groupindex.items()
+                     if k.startswith(name + "__")]
+            self.alt_groups[name] = ([i for i, _ in pairs], [k for _, k in pairs])
 
-        # ---- gates: literals a pattern cannot match without (see `_gate_piece`)
-        # Each pattern maps to groups; a match of the pattern always consumes text containing at
-        # least one literal of every group (DIGIT stands for any `\d`), so a segment lacking one
-        # cannot hold a match and the pattern's finditer is skipped. Read off the patterns above:
-        pcs = lambda words: [_gate_piece(w) for w in words]  # noqa: E731
-        each_g = pcs(rec["each_words"])
-        numw_g = [DIGIT] + pcs([w for w in data["number_words"] if w != "năm"])
-        pos_g = pcs([k for k in data["position_prefixes"] if not k.startswith("_")])
-        sem_g = pcs(data.get("semester_words", ["học kỳ"]))
-        year_g = ["19", "20"]  # YEAR opens with 19 or 20
-        gates = {
-            # DAY, then a mandatory unit năm|tháng after an each-word
-            "recur_date": [[DIGIT], each_g, ["năm", "tháng"]],
-            "recur": [pcs(rec["periodic_words"])],
-            # both branches have a count and the word 'lần'
-            "recur_times": [["lần"], numw_g],
-            "recur_each": [each_g, pcs(rec["units"])],
-            "rel": [numw_g, pcs(rel["units"])],
-            "date_slash": [year_g, ["/", ".", "-"]],
-            "date_words": [year_g, ["tháng"], ["năm"]],
-            # ngày d/m | ngày d tháng m | d/m
-            "daymonth": [[DIGIT], ["/", "tháng"]],
-            "monthyear": [["tháng"]],
-            "quarter": [pcs(data["quarter_words"])],
-            "half": [["tháng", "nửa"], pcs(hy["first"] + hy["second"]), ["năm"]],
-            "school_year": [year_g, ["năm"], ["học"]],
-            "semester": [sem_g],
-            "school_year_pos": [pos_g, ["năm"], ["học"]],
-            "year": [year_g, ["năm"]],
-            "year_pos": [pos_g, ["năm"]],
-            # the lookbehind 'đến '/'tới ' may lie before `lo`: it is tested on the segment
-            # widened by `back` characters to the left (see find)
-            "year_after_to": [year_g, ["đến", _gate_piece("tới")]],
-        }
-        back = {"year_after_to": 4}
-        assert set(gates) == set(p), "every pattern needs a gate"
-        for groups in gates.values():
-            for g in groups:
-                for lit in g:
-                    assert lit is DIGIT or (lit and lit == lit.lower() and _gate_safe(lit)), lit
-        self.gates = [(name, self.patterns[name], [tuple(dict.fromkeys(g)) for g in gates[name]],
-                       back.get(name, 0)) for name in self.order]
         self.pos_map = {k.lower(): v for k, v in data["position_prefixes"].items() if not k.startswith("_")}
 
         # ---- triggers, cues
@@ -232,33 +187,64 @@ class Grammar:
         self.docno_year_re = re.compile(rf",? {{1,3}}năm{SP}{YEAR}", I)
 
     # ------------------------------------------------------------------ finding
-    def find(self, s: str, lo: int = 0, hi: Optional[int] = None) -> list[Expr]:
-        """Non-overlapping expressions in s[lo:hi]: leftmost, then longest, then pattern order."""
-        hi = len(s) if hi is None else hi
-        low = s[lo:hi].lower()
-        has_digit = _DIGIT_RE.search(low) is not None
+    def scan(self, s: str, low: Optional[str] = None) -> list[Expr]:
+        """Every time expression of `s` in one pass, left to right, not overlapping.
+
+        Candidates come from two fast scans: numbers that can belong to a time expression
+        (dates, years, a count before a unit word) and a few anchor words that open the ones
+        without digits (hằng, định kỳ, quý, năm học ...). At each candidate the one pattern is
+        tried from the earliest of up to three prefix words before it ("cuối năm 2025",
+        "ngày 15/12/2025") to the candidate itself; the first match that reaches it is kept.
+        """
+        low = s.lower() if low is None else low
         cands = []
-        for rank, (name, pat, groups, back) in enumerate(self.gates):
-            text = s[max(0, lo - back):hi].lower() if back and lo else low
-            for g in groups:
-                for lit in g:
-                    if (has_digit if lit is DIGIT else lit in text):
-                        break
-                else:  # a required literal is absent: no match is possible
-                    break
-            else:
-                for m in pat.finditer(s, lo, hi):
-                    if m.end() > m.start():
-                        cands.append((m.start(), -(m.end() - m.start()), rank, name, m))
-        cands.sort(key=lambda c: c[:3])
+        n = len(s)
+        after = self.after_number
+        for m in _DIGITS.finditer(s):
+            a, b = m.span()
+            if b - a == 4 and s[a] in "12" and s[a + 1] in "09":
+                cands.append(a)  # a year
+            elif b + 1 < n and s[b] in "/.-" and s[b + 1].isdigit():
+                cands.append(a)  # a date
+            elif b - a <= 3 and (s.startswith(after, b) or s.startswith(" (", b)
+                                 or (s.startswith(")", b) and s.startswith(after, b + 1)) or low.endswith(_UNIT_BEFORE, max(0, a - 6), a)):
+                cands.append(a)  # a count before a unit ("15 ngày"), a day or month ("tháng 3")
+        for w in self.anchor_words:
+            i = low.find(w)
+            while i >= 0:
+                cands.append(i)
+                i = low.find(w, i + len(w))
+        cands.sort()
         out: list[Expr] = []
-        last_end = -1
-        for start, _neg, _rank, name, m in cands:
-            if start < last_end:
+        last = 0
+        match = self.any_re.match
+        prefix = self.prefix_words
+        for p in cands:
+            if p < last:
                 continue
-            groups = {k: v for k, v in m.groupdict().items() if v is not None}
-            out.append(Expr(name, m.start(), m.end(), groups))
-            last_end = m.end()
+            starts = [p]
+            q = p
+            for _ in range(3):
+                k = q - 1
+                if k <= last or s[k] != " ":
+                    break
+                ws, lim = k, max(last, k - 8)
+                while ws > lim and low[ws - 1].isalpha():
+                    ws -= 1
+                if low[ws:k] not in prefix:
+                    break
+                starts.append(ws)
+                q = ws
+            for st in reversed(starts):
+                m = match(s, st)
+                if m is not None and m.end() > p:
+                    name = m.lastgroup
+                    idx, keys = self.alt_groups[name]
+                    vals = m.group(*idx) if len(idx) > 1 else (m.group(idx[0]),) if idx else ()
+                    groups = {k: v for k, v in zip(keys, vals) if v is not None}
+                    out.append(Expr(name, m.start(), m.end(), groups))
+                    last = m.end()
+                    break
         return out
 
     def trigger_before(self, s: str, start: int, floor: int) -> tuple[Optional[dict], Optional[int]]:
@@ -270,6 +256,18 @@ class Grammar:
         key = " ".join(m.group("t").lower().split())
         return self.triggers.get(key), m.start("t")
 
+    def title_zones(self, s: str, anchors: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """After a cited number: its title ("về ...", "phê duyệt ...") up to the clause's end."""
+        out = []
+        for _a, b in anchors:
+            m = self.title_open_re.match(s, b, min(len(s), b + 160))
+            if not m:
+                continue
+            limit = min(len(s), b + 700)
+            stop = _TITLE_STOP.search(s, m.end(), limit)
+            out.append((b, stop.start() if stop else limit))
+        return out
+
     def doc_numbers(self, s: str, lo: int = 0, hi: Optional[int] = None) -> list[tuple[int, int]]:
         hi = len(s) if hi is None else hi
         out = []
@@ -279,12 +277,27 @@ class Grammar:
         return out
 
 
+_DIGITS = re.compile(r"\d+")
+_UNIT_BEFORE = ("tháng ", "ngày ", "quý ")
+_ANY_ORDER = ("recur_date", "recur", "recur_times", "date_slash", "date_words", "half",
+              "school_year", "semester", "quarter", "monthyear", "daymonth", "rel", "rel_nth",
+              "sameday", "recur_each",
+              "school_year_pos", "year", "year_pos", "year_after_to")
+
+
+def _prefix_groups(name: str, pattern: str) -> str:
+    """`pattern` with its named groups (and back-references) renamed `name__group`."""
+    pattern = re.sub(r"\(\?P<(\w+)>", lambda m: f"(?P<{name}__{m.group(1)}>", pattern)
+    return re.sub(r"\(\?P=(\w+)\)", lambda m: f"(?P={name}__{m.group(1)})", pattern)
+
+
 @lru_cache(maxsize=None)
 def grammar() -> Grammar:
     return Grammar(load("deadlines"))
 
 
 _QUOTE_OPEN_RE = re.compile('[“"]')
+_TITLE_STOP = re.compile(r"[;\n\t]|\.(?=\s|$)")
 
 
 def quoted_spans(s: str, limit: int = 600) -> list[tuple[int, int]]:

@@ -11,7 +11,6 @@ A node of the graph is a document identity: its official key (`91-KL/TW`) when i
 """
 from __future__ import annotations
 
-import calendar
 import json
 import re
 import sqlite3
@@ -590,31 +589,11 @@ def describe_nodes(db, ids: Iterable[str]) -> dict[str, dict]:
 
 # --------------------------------------------------------------------------- deadlines
 
-def due_date(value: Optional[str], kind: Optional[str] = None) -> Optional[str]:
-    """The day a deadline value falls due, as ISO: the last day it allows ('2025' →
-    '2025-12-31', '2025-06' → '2025-06-30', an interval 'A/B' → the end of B), or for a `start`
-    the first day. None when the value has no date (a recurrence such as FREQ=YEARLY)."""
-    if not value:
-        return None
-    parts = [p for p in re.split(r"/|\.\.", value) if p]
-    if kind == "start":
-        m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", parts[0].strip()) if parts else None
-        if m:
-            return f"{m.group(1)}-{m.group(2) or '01'}-{m.group(3) or '01'}"
-    for p in reversed(parts):
-        m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", p.strip())
-        if not m:
-            continue
-        y = int(m.group(1))
-        if m.group(3):
-            return f"{y:04d}-{m.group(2)}-{m.group(3)}"
-        if m.group(2):
-            mo = int(m.group(2))
-            if 1 <= mo <= 12:
-                return f"{y:04d}-{mo:02d}-{calendar.monthrange(y, mo)[1]:02d}"
-            return None
-        return f"{y:04d}-12-31"
-    return None
+def due_date(row: dict) -> Optional[str]:
+    """The day a stored deadline falls due, as ISO, from its typed value: the first day of a
+    `start`, the last day it allows otherwise. None when it has no date (a recurrence, a
+    relative limit whose anchor's day is unknown)."""
+    return row.get("due_start") if row.get("kind") == "start" else row.get("due_end")
 
 
 def deadlines_by_agency(db, *, start: Optional[str] = None, agency: Optional[str] = None,
@@ -628,14 +607,15 @@ def deadlines_by_agency(db, *, start: Optional[str] = None, agency: Optional[str
         where.append("(lower(dl.agency) like ? or lower(dl.partners) like ?)")
         args += [f"%{agency.lower()}%"] * 2
     all_rows = rows(db, "select dl.id, dl.document_id, dl.text, dl.kind, dl.value, dl.modifier, "
-                        "dl.label, dl.section, dl.task, dl.agency, dl.partners, d.key as doc_key, "
+                        "dl.label, dl.section, dl.task, dl.agency, dl.partners, dl.due_start, dl.due_end, "
+                        "dl.rrule, dl.duration, d.key as doc_key, "
                         "d.path, d.type, d.title as doc_title from deadlines dl join documents d "
                         f"on d.id = dl.document_id where {' and '.join(where)}", args)
     groups: dict[str, list] = defaultdict(list)
     counts = {"shown": 0, "past": 0, "undated": 0, "total": len(all_rows)}
     for r in all_rows:
         r["partners"] = _json_list(r["partners"])
-        r["due"] = due_date(r["value"], r["kind"])
+        r["due"] = due_date(r)
         r["doc_label"] = doc_label({"id": r["document_id"], "key": r["doc_key"],
                                     "type": r["type"], "path": r["path"]})
         if r["due"] is None:

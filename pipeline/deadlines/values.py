@@ -1,13 +1,18 @@
-"""Values of time expressions: ISO 8601 dates and intervals, RFC 5545 RRULEs, school years.
+"""Values of time expressions, typed: `When` (first and last day, RRULE, ISO duration, anchor,
+precision) and its contract string `When.value`.
 
-`resolve(expr, ctx)` turns one raw `Expr` into (value, label, modifier). Unknown parts give None,
-never a guess: a year-less date needs the document's year; a relative deadline needs its anchor.
+`resolve(expr, g, ctx)` turns one raw `Expr` into a `When`. Unknown parts stay None, never a
+guess: a year-less date needs the document's year; a relative limit needs its anchor's date.
 
-Shapes of `value`:
-- a day `2024-12-15`, a month `2025-12`, a year `2024` (ISO 8601 reduced precision);
-- an interval `2025-07-01/2025-09-30` for a quarter, a half year or a school year (label kept:
-  `2025-Q3`, `2025-H1`, `SY2025-2026`), or `2021/2025` for a period of years;
-- an RRULE body `FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=15` for recurrences.
+Shapes of `When.value` (the JSON contract, ../shared/docs/deadlines.md):
+- a day `2024-12-15`, a month `2025-12`, a quarter `2025-Q3`, a year `2024`;
+- an interval `2025-09-05/2026-05-31` (school year), `2025-01/2025-06` (half year),
+  `2021/2025` (years), each side in its own precision;
+- an RRULE body `FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=15` for recurrences;
+- an ISO 8601 duration `P15D` for a time limit (its date, when the anchor's date is known, is
+  `When.end`).
+The iCalendar writer, the web pages and the evaluation read the typed fields, never re-parse
+the string.
 """
 from __future__ import annotations
 
@@ -18,6 +23,9 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .grammar import Expr, Grammar
+
+
+_EQUIVALENT = re.compile(r"\s*(?:tương\s+đương|bằng|tức\s+là)\s+(\d{1,3})\s+ngày(\s+làm\s+việc)?", re.I)
 
 
 @dataclass
@@ -86,50 +94,119 @@ def month_end(y: int, m: int) -> int:
     return calendar.monthrange(y, m)[1]
 
 
-def interval(y1, m1, d1, y2, m2, d2) -> Optional[str]:
-    a, b = iso(y1, m1, d1), iso(y2, m2, d2)
-    return f"{a}/{b}" if a and b else None
+@dataclass(frozen=True)
+class When:
+    """A deadline's value. `start`/`end` are the first and last day it covers (ISO; equal for a
+    day), `rrule` an RFC 5545 RRULE body, `duration` an ISO 8601 duration counted from `anchor`,
+    `precision` says which of them the text gave: day, month, quarter, half, year, interval,
+    school_year, semester, recurrence, duration; `label` keeps what a year-less or partial value
+    still says ('--11-15', 'Q3', 'SY2025-2026')."""
+
+    precision: str
+    start: Optional[str] = None
+    end: Optional[str] = None
+    rrule: Optional[str] = None
+    duration: Optional[str] = None
+    anchor: Optional[str] = None
+    working_days: bool = False
+    label: Optional[str] = None
+
+    @property
+    def value(self) -> Optional[str]:
+        p = self.precision
+        if p == "recurrence":
+            return self.rrule
+        if p == "duration":
+            return self.duration
+        if not self.start or not self.end:
+            return None
+        if p == "day":
+            return self.start
+        if p == "month":
+            return self.start[:7]
+        if p == "year":
+            return self.start[:4]
+        if p == "quarter":
+            return f"{self.start[:4]}-Q{(int(self.start[5:7]) + 2) // 3}"
+        if p in ("half", "months"):
+            return f"{self.start[:7]}/{self.end[:7]}"
+        if p == "years":
+            return f"{self.start[:4]}/{self.end[:4]}"
+        return f"{self.start}/{self.end}"
+
+    def to_dict(self) -> dict:
+        return {"due_start": self.start, "due_end": self.end, "rrule": self.rrule,
+                "duration": self.duration, "anchor": self.anchor, "precision": self.precision}
 
 
-def quarter_value(y: Optional[int], q: int) -> tuple[Optional[str], str]:
-    m1 = 3 * (q - 1) + 1
-    m2 = m1 + 2
+NONE = When("unknown")
+
+
+def day(y, m, d, label=None) -> When:
+    v = iso(y, m, d)
+    return When("day", v, v, label=label) if v else When("day", label=label)
+
+
+def month(y, m, label=None) -> When:
+    if y is None or not m or not 1 <= int(m) <= 12:
+        return When("month", label=label)
+    y, m = int(y), int(m)
+    return When("month", iso(y, m, 1), iso(y, m, month_end(y, m)), label=label)
+
+
+def year(y) -> When:
+    if y is None:
+        return When("year")
+    return When("year", f"{int(y):04d}-01-01", f"{int(y):04d}-12-31")
+
+
+def quarter(y: Optional[int], q: int) -> When:
     label = f"{y}-Q{q}" if y else f"Q{q}"
     if not y:
-        return None, label
-    return interval(y, m1, 1, y, m2, month_end(y, m2)), label
+        return When("quarter", label=label)
+    m1, m2 = 3 * (q - 1) + 1, 3 * q
+    return When("quarter", iso(y, m1, 1), iso(y, m2, month_end(y, m2)), label=label)
 
 
-def half_value(y: Optional[int], h: int) -> tuple[Optional[str], str]:
+def half(y: Optional[int], h: int) -> When:
     label = f"{y}-H{h}" if y else f"H{h}"
     if not y:
-        return None, label
-    return (interval(y, 1, 1, y, 6, 30) if h == 1 else interval(y, 7, 1, y, 12, 31)), label
+        return When("half", label=label)
+    return When("half", iso(y, 1 if h == 1 else 7, 1), iso(y, 6, 30) if h == 1 else iso(y, 12, 31),
+                label=label)
 
 
-def school_year_value(y1: Optional[int], ctx: Context) -> tuple[Optional[str], Optional[str]]:
+def span(a: When, b: When) -> When:
+    """From the start of `a` to the end of `b`: one interval, each side in its own precision
+    when both have the same one ('2025/2030', '2025-10/2025-12'), else in days."""
+    if not a.start or not b.end or b.end < a.start:
+        return When("interval")
+    if a.precision == b.precision == "year":
+        return When("years", a.start, b.end)
+    if a.precision == b.precision == "month":
+        return When("months", a.start, b.end)
+    return When("interval", a.start, b.end)
+
+
+def school_year(y1: Optional[int], ctx: "Context") -> When:
     if not y1:
-        return None, None
+        return When("school_year")
     (sm, sd), (em, ed) = ctx.sy_start, ctx.sy_end
     y2 = y1 + 1 if (em, ed) < (sm, sd) else y1
-    return interval(y1, sm, sd, y2, em, ed), f"SY{y1}-{y1 + 1}"
+    return When("school_year", iso(y1, sm, sd), iso(y2, em, ed), label=f"SY{y1}-{y1 + 1}")
 
 
-def semester_value(y1: Optional[int], term: int, ctx: Context) -> tuple[Optional[str], Optional[str]]:
+def semester(y1: Optional[int], term: int, ctx: "Context") -> When:
     """Term I: school year start → term1_end (next year); term II: the day after → year end."""
-    if not y1:
-        return None, f"HK{term}"
-    whole, label = school_year_value(y1, ctx)
-    if not whole:
-        return None, f"{label}-HK{term}"
-    a, b = whole.split("/")
+    whole = school_year(y1, ctx)
+    if not whole.start:
+        return When("semester", label=f"HK{term}")
     tm, td = ctx.term1_end
     end1 = dt.date(y1 + 1, tm, td) if (tm, td) < tuple(ctx.sy_start) else dt.date(y1, tm, td)
+    label = f"{whole.label}-HK{term}"
     if term == 1:
-        value = f"{a}/{end1.isoformat()}"
-    else:
-        value = f"{(end1 + dt.timedelta(days=1)).isoformat()}/{b}"
-    return value, f"{label}-HK{term}"
+        return When("semester", whole.start, end1.isoformat(), label=label)
+    return When("semester", (end1 + dt.timedelta(days=1)).isoformat(), whole.end, label=label)
 
 
 def doc_school_year(ctx: Context) -> Optional[int]:
@@ -188,73 +265,51 @@ def parse_anchor_date(anchor: str) -> Optional[dt.date]:
     return None
 
 
-def bounds(value: Optional[str]) -> tuple[Optional[str], Optional[str]]:
-    """First and last day of a value (a day, month, year or interval); (None, None) otherwise."""
-    if not value or value.startswith("FREQ"):
-        return None, None
-    if "/" in value:
-        a, b = value.split("/", 1)
-        return bounds(a)[0], bounds(b)[1]
-    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value)
-    if not m:
-        return None, None
-    y = int(m.group(1))
-    if m.group(3):
-        return value, value
-    if m.group(2):
-        mo = int(m.group(2))
-        return f"{y:04d}-{mo:02d}-01", f"{y:04d}-{mo:02d}-{month_end(y, mo):02d}"
-    return f"{y:04d}-01-01", f"{y:04d}-12-31"
-
 
 # ------------------------------------------------------------------ per expression type
 
-def resolve(e: Expr, g: Grammar, ctx: Context) -> tuple[Optional[str], Optional[str], Optional[str]]:
-    """(value, label, position modifier) of one expression; never raises for odd input."""
+def resolve(e: Expr, g: Grammar, ctx: Context) -> When:
+    """The typed value of one expression (a `When` whose fields are None where the text does
+    not determine them)."""
     gr = e.groups
-    pos = g.pos_map.get((gr.get("pos") or "").lower())
     t = e.type
     if t in ("date_slash", "date_words"):
-        y, m, d = int(gr["y"]), month_of(gr.get("m"), g), int(gr["d"])
-        return iso(y, m, d), None, None
+        return day(int(gr["y"]), month_of(gr.get("m"), g), int(gr["d"]))
     if t == "daymonth":
         d = int(gr.get("d") or gr.get("d3"))
         m = month_of(gr.get("m") or gr.get("m2") or gr.get("m3"), g)
         if not m or not valid(2000, m, d):
-            return None, None, None
-        y = year_for(ctx, m, d)
-        return iso(y, m, d), f"--{m:02d}-{d:02d}", None
+            return When("day")
+        return day(year_for(ctx, m, d), m, d, label=f"--{m:02d}-{d:02d}")
     if t == "monthyear":
         m = month_of(gr.get("m"), g)
         if not m or not 1 <= m <= 12:
-            return None, None, pos
-        y = int(gr["y"]) if gr.get("y") else year_for(ctx, m)
-        return iso(y, m), None if gr.get("y") else f"--{m:02d}", pos
+            return When("month")
+        if gr.get("y"):
+            return month(int(gr["y"]), m)
+        return month(year_for(ctx, m), m, label=f"--{m:02d}")
     if t == "quarter":
         q = g.quarter_numerals.get(gr["q"].lower())
         if not q:
-            return None, None, pos
+            return When("quarter")
         y = int(gr["y"]) if gr.get("y") else None
         if y is None and ctx.doc.year:
             y = ctx.doc.year
             if ctx.doc.month and 3 * q < ctx.doc.month:
                 y += 1
-        value, label = quarter_value(y, q)
-        return value, label, pos
+        return quarter(y, q)
     if t == "half":
         which = gr["which"].lower()
         h = 1 if which in [w.lower() for w in g.data["half_year"]["first"]] else 2
         y = int(gr["y"]) if gr.get("y") else year_for(ctx, 6 if h == 1 else 12)
-        value, label = half_value(y, h)
-        return value, label, None
+        return half(y, h)
     if t == "school_year":
         y1 = int(gr["y1"])
         y2s = gr["y2"]
         y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
         if y2 != y1 + 1:
-            return None, f"SY{y1}-{y2}", pos
-        value, label = school_year_value(y1, ctx)
-        return value, label, pos
+            return When("school_year", label=f"SY{y1}-{y2}")
+        return school_year(y1, ctx)
     if t == "semester":
         term = 1 if gr["t"] in ("I", "1") else 2
         if gr.get("y1"):
@@ -262,59 +317,67 @@ def resolve(e: Expr, g: Grammar, ctx: Context) -> tuple[Optional[str], Optional[
             y2s = gr["y2"]
             y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
             if y2 != y1 + 1:
-                return None, None, pos
+                return When("semester")
         else:
             y1 = doc_school_year(ctx)
-        value, label = semester_value(y1, term, ctx)
-        return value, label, pos
+        return semester(y1, term, ctx)
     if t == "school_year_pos":
-        value, label = school_year_value(doc_school_year(ctx), ctx)
-        return value, label, pos
+        return school_year(doc_school_year(ctx), ctx)
     if t == "year":
-        return iso(int(gr["y"])), None, pos
+        return year(int(gr["y"]))
     if t == "year_pos":
-        return iso(ctx.doc.year) if ctx.doc.year else None, None, pos
+        return year(ctx.doc.year)
     if t == "year_after_to":
-        return iso(int(gr.get("y") or gr.get("y2"))), None, None
+        return year(int(gr.get("y") or gr.get("y2")))
     if t == "rel":
         return _relative(e, g, ctx)
+    if t == "rel_nth":
+        anchor = " ".join((gr.get("anchor") or "").split()) or None
+        return When("duration", duration=f"P{int(gr['n'])}D", anchor=anchor)
+    if t == "sameday":
+        return When("duration", duration="P1D" if gr.get("next") else "P0D",
+                     working_days=bool(gr.get("next")))
     if t in ("recur", "recur_each", "recur_times", "recur_date"):
-        return rrule(e, g), None, None
-    return None, None, None
+        return When("recurrence", rrule=rrule(e, g))
+    return NONE
 
 
-def _relative(e: Expr, g: Grammar, ctx: Context):
+def _relative(e: Expr, g: Grammar, ctx: Context) -> When:
     gr = e.groups
     n = to_int(gr.get("n"), g)
+    if n is None and gr.get("n") and gr["n"].replace(",", ".").replace(".", "", 1).isdigit():
+        n = gr["n"].replace(",", ".")  # "0,25 ngày làm việc"
     unit_word = " ".join(gr["unit"].lower().split())
     unit = g.data["relative"]["units"].get(unit_word)
     if n is None or unit is None:
-        return None, None, None
-    dur = f"P{n}{unit}" if unit != "WD" else f"{n} working days"
-    anchor = " ".join((gr.get("anchor") or "").split())
-    after = (gr.get("from") or "").lower() == "sau"
-    label = f"+{dur}" + (f" from {anchor}" if anchor else "")
-    if not anchor or unit == "WD":
-        return None, label, "after" if after else None
-    base = None
+        return When("duration")
+    paren = _EQUIVALENT.match(gr.get("paren") or "")
+    if paren:  # "80 giờ làm việc (tương đương 10 ngày làm việc)": the days
+        n = int(paren.group(1))
+        unit = "WD" if paren.group(2) else "D"
+    working = unit in ("WD", "WH")
+    if unit in ("H", "WH"):
+        duration = f"PT{n}H"
+    else:
+        duration = f"P{n}{'D' if working else unit}"
+    anchor = " ".join((gr.get("anchor") or "").split()) or None
+    if not anchor or working or unit == "H" or isinstance(n, str):
+        return When("duration", duration=duration, anchor=anchor, working_days=working)
     if any(anchor.lower().startswith(a) for a in g.data["relative"]["self_anchors"]):
         base = ctx.doc.date
     else:
         base = parse_anchor_date(anchor)
     if base is None:
-        return None, label, "after" if after else None
-    try:
-        if unit == "D":
-            end = base + dt.timedelta(days=n)
-        elif unit == "W":
-            end = base + dt.timedelta(weeks=n)
-        elif unit == "M":
-            end = add_months(base, n)
-        else:
-            end = add_months(base, 12 * n)
-    except (OverflowError, ValueError):
-        return None, label, None
-    return end.isoformat(), label, "after" if after else None
+        return When("duration", duration=duration, anchor=anchor)
+    if unit == "D":
+        end = base + dt.timedelta(days=n)
+    elif unit == "W":
+        end = base + dt.timedelta(weeks=n)
+    elif unit == "M":
+        end = add_months(base, n)
+    else:
+        end = add_months(base, 12 * n)
+    return When("duration", base.isoformat(), end.isoformat(), duration=duration, anchor=anchor)
 
 
 def rrule(e: Expr, g: Grammar) -> Optional[str]:
@@ -373,3 +436,33 @@ def _freq(freq: str, interval_: int) -> str:
     if freq == "MONTHLY" and interval_ % 12 == 0:
         freq, interval_ = "YEARLY", interval_ // 12
     return f"FREQ={freq}" + (f";INTERVAL={interval_}" if interval_ != 1 else "")
+
+
+_VALUE_PART = re.compile(r"(\d{4})(?:-Q([1-4])|-(\d{2})(?:-(\d{2}))?)?")
+
+
+def when_of_value(value: Optional[str]) -> When:
+    """The typed value of a stored contract string, for rows written before the typed fields
+    existed (the store's migration): day, month, quarter, year, an interval of them, an RRULE
+    or an ISO duration. Anything else is unknown."""
+    if not value:
+        return NONE
+    v = value.strip()
+    if v.startswith("FREQ="):
+        return When("recurrence", rrule=v)
+    if re.fullmatch(r"PT?\d+(?:[.,]\d+)?[YMWDH]", v):
+        return When("duration", duration=v)
+    if "/" in v:
+        a, b = (when_of_value(x) for x in v.split("/", 1))
+        return span(a, b)
+    m = _VALUE_PART.fullmatch(v)
+    if not m:
+        return NONE
+    y = int(m.group(1))
+    if m.group(2):
+        return quarter(y, int(m.group(2)))
+    if m.group(4):
+        return day(y, int(m.group(3)), int(m.group(4)))
+    if m.group(3):
+        return month(y, int(m.group(3)))
+    return year(y)
