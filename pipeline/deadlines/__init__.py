@@ -106,14 +106,16 @@ def extract_deadlines(text: Text, *, doc_date: Optional[str] = None,
         return []
     g = grammar()
     ctx = _context(t, doc_date, school_year_start, school_year_end)
-    exprs = g.scan(s)
     given = _valid_masks(masks, len(s))
     mask = Masks(given + quoted_spans(s) + g.title_zones(s, given))
+    exprs = g.scan(s, skip=mask.spans)
+    if not exprs:
+        return []
     att = Attacher(t, sections)
     roles = Roles(t, g, ctx, att, exprs)
     ctx.title_school_year = roles.title_school_year()
     out: list[Deadline] = []
-    for e in roles.merge_ranges(exprs):
+    for e in roles.merge_ranges(roles.drop_history(exprs)):
         if mask.overlaps(e.start, e.end):
             continue
         kind, rule = roles.decide(e)

@@ -76,8 +76,21 @@ class Attacher:
         self.sec_starts = [sec.start for sec in self.sections]
         self.by_id = {sec.id: sec for sec in self.sections}
         self.__dict__.update(_patterns())
-        self.tables = self._tables()
-        self.impl_parts = self._implementation_parts()
+        self._tables_cache: Optional[dict] = None
+        self._impl_cache: Optional[list] = None
+
+    @property
+    def tables(self) -> dict:
+        """Task tables, read on first use (most documents have no deadline to attach)."""
+        if self._tables_cache is None:
+            self._tables_cache = self._tables()
+        return self._tables_cache
+
+    @property
+    def impl_parts(self) -> list:
+        if self._impl_cache is None:
+            self._impl_cache = self._implementation_parts()
+        return self._impl_cache
 
     # ------------------------------------------------------------------ lines, sentences
     def line_at(self, off: int):

@@ -7,10 +7,11 @@ value in `normalise.py`.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Optional
+from typing import Optional, Sequence
 
 from ..resources import load
 
@@ -147,7 +148,16 @@ class Grammar:
         anchors = data["scan"]
         self.anchor_words = sorted({w.lower() for w in anchors["anchor_words"]}, key=len, reverse=True)
         self.prefix_words = {w.lower() for w in anchors["prefix_words"]}
-        self.after_number = tuple(" " + w for w in anchors["after_number"]) + ("h0", "h1", "h2", "h3", "h4", "h5", " h", "giờ", " giờ")
+        # A number that can belong to a time expression: a year (not "2024/NĐ-CP"), a day or
+        # month before a separator and a digit, a count before a unit word or in parentheses
+        # ("15 ngày", "02 (hai) ngày", "(10) ngày"), an hour, a day or month after its word
+        # ("tháng 3"). One regex whose every match opens with a digit, which the engine scans
+        # for quickly; case-sensitive on purpose (unit words are lower case in running text).
+        unit_before = "|".join(f"(?<={w} \\d)|(?<={w} \\d\\d)" for w in ("tháng", "ngày", "quý"))
+        self.number_re = re.compile(
+            r"\d{1,4}(?:(?<=[12][09]\d\d)(?![\d/])|(?<!\d\d\d)[/.\-]\d"
+            rf"|(?<!\d\d\d\d)(?: ?\(|\)? {words_alt(anchors['after_number'])}(?!\w)| ?(?:h\d|giờ)"
+            rf"|(?:{unit_before})(?!\d)))")
         # per alternative: (group index, short name) of its groups, read with one m.group(*idx)
         self.alt_groups = {}
         for name in _ANY_ORDER:
@@ -187,7 +197,8 @@ class Grammar:
         self.docno_year_re = re.compile(rf",? {{1,3}}năm{SP}{YEAR}", I)
 
     # ------------------------------------------------------------------ finding
-    def scan(self, s: str, low: Optional[str] = None) -> list[Expr]:
+    def scan(self, s: str, low: Optional[str] = None,
+             skip: Sequence[tuple[int, int]] = ()) -> list[Expr]:
         """Every time expression of `s` in one pass, left to right, not overlapping.
 
         Candidates come from two fast scans: numbers that can belong to a time expression
@@ -197,23 +208,20 @@ class Grammar:
         "ngày 15/12/2025") to the candidate itself; the first match that reaches it is kept.
         """
         low = s.lower() if low is None else low
-        cands = []
-        n = len(s)
-        after = self.after_number
-        for m in _DIGITS.finditer(s):
-            a, b = m.span()
-            if b - a == 4 and s[a] in "12" and s[a + 1] in "09":
-                cands.append(a)  # a year
-            elif b + 1 < n and s[b] in "/.-" and s[b + 1].isdigit():
-                cands.append(a)  # a date
-            elif b - a <= 3 and (s.startswith(after, b) or s.startswith(" (", b)
-                                 or (s.startswith(")", b) and s.startswith(after, b + 1)) or low.endswith(_UNIT_BEFORE, max(0, a - 6), a)):
-                cands.append(a)  # a count before a unit ("15 ngày"), a day or month ("tháng 3")
+        gaps, pos = [], 0
+        for a, b in sorted(skip):  # masked spans (citations): no expression starts inside
+            if a > pos:
+                gaps.append((pos, a))
+            pos = max(pos, b)
+        gaps.append((pos, len(s)))
+        cands = self._number_candidates(s, low, gaps)
         for w in self.anchor_words:
             i = low.find(w)
             while i >= 0:
                 cands.append(i)
                 i = low.find(w, i + len(w))
+        if skip:
+            cands = [p for p in cands if not _masked(gaps, p)]
         cands.sort()
         out: list[Expr] = []
         last = 0
@@ -247,6 +255,19 @@ class Grammar:
                     break
         return out
 
+    def _number_candidates(self, s: str, low: str, gaps: list[tuple[int, int]]) -> list[int]:
+        """Starts of the numbers, outside the masks, that can belong to a time expression
+        (`number_re`); a match that starts inside a longer number is not one."""
+        out = []
+        isdigit = str.isdigit
+        for lo, hi in gaps:
+            for m in self.number_re.finditer(s, lo, hi):
+                a = m.start()
+                if a and isdigit(s[a - 1]):
+                    continue
+                out.append(a)
+        return out
+
     def trigger_before(self, s: str, start: int, floor: int) -> tuple[Optional[dict], Optional[int]]:
         """The trigger phrase that ends right before `start` (same line), and where it starts."""
         lo = max(floor, start - 48)
@@ -278,7 +299,12 @@ class Grammar:
 
 
 _DIGITS = re.compile(r"\d+")
-_UNIT_BEFORE = ("tháng ", "ngày ", "quý ")
+
+
+def _masked(gaps: list[tuple[int, int]], p: int) -> bool:
+    """Whether p lies in a mask, i.e. in none of the sorted gaps between them."""
+    i = bisect.bisect_right(gaps, (p, float("inf"))) - 1
+    return not (i >= 0 and gaps[i][0] <= p < gaps[i][1])
 _ANY_ORDER = ("recur_date", "recur", "recur_times", "date_slash", "date_words", "half",
               "school_year", "semester", "quarter", "monthyear", "daymonth", "rel", "rel_nth",
               "sameday", "recur_each",

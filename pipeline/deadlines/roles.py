@@ -34,6 +34,7 @@ from .values import Context, DocDate, When, parse_anchor_date
 
 _RECUR = ("recur", "recur_each", "recur_times", "recur_date")
 _REL = ("rel", "rel_nth", "sameday")
+_YEARLY = ("date_slash", "date_words", "monthyear", "quarter", "half", "year", "year_after_to")
 _DATES = ("date_slash", "date_words", "daymonth")
 _CLAUSE_STOP = re.compile(r"[;:!?\n\t]|\.(?=\s|$)")
 _SENT_STOP = re.compile(r"[!?\n\t]|\.(?=\s+\S|$)")
@@ -107,7 +108,7 @@ class Roles:
         self.ctx = ctx
         self.att = att
         self.c = _cues()
-        self.time_cells = set(att.time_cells())
+        self._time_cells: Optional[set] = None
         self.title_end = self._title_end()
         self.title_repeats = self._title_repeats()
         self._chrome: dict[int, bool] = {}
@@ -143,12 +144,14 @@ class Roles:
         title = " ".join(s[:self.title_end].split()).lower()
         if len(title) < 20:
             return []
+        head = title[:12]
         out = []
         for ln in self.text.lines:
-            if ln.start < self.title_end:
+            if ln.start < self.title_end or ln.end - ln.start < 20 \
+                    or head not in s[ln.start:ln.start + 40].lower():
                 continue
             t = " ".join(s[ln.start:ln.end].split()).lower()
-            if len(t) >= 20 and (t.startswith(title[:60]) or title.endswith(t)):
+            if t.startswith(title[:60]) or title.endswith(t):
                 out.append((ln.start, ln.end))
         return out
 
@@ -207,6 +210,22 @@ class Roles:
         return st
 
     # ------------------------------------------------------------------ triggers and ranges
+    def drop_history(self, exprs: list[Expr]) -> list[Expr]:
+        """Expressions whose written year ended well before the document speaks (see
+        `keep_value`), dropped before their clause is read: most years on a history or news
+        page. Kept: anything without its own year, and a range (its end may be later)."""
+        if self.ref is None:
+            return exprs
+        ref_year = int(self.ref[:4])
+        limit = ref_year - 1 if self.ctx.doc.year else ref_year - 2
+        out = []
+        for e in exprs:
+            y = e.groups.get("y") or e.groups.get("y2")
+            if y and len(y) == 4 and int(y) < limit and e.type in _YEARLY:
+                continue
+            out.append(e)
+        return out
+
     def merge_ranges(self, exprs: list[Expr]) -> list[Expr]:
         """Triggers looked up, "từ X đến Y" made one range, a trigger shared by a coordinated
         expression ("chậm nhất 90 ngày ... và 180 ngày ...")."""
@@ -351,6 +370,12 @@ class Roles:
                 return "deadline", "task_year"
         return None, None
 
+    @property
+    def time_cells(self) -> set:
+        if self._time_cells is None:
+            self._time_cells = set(self.att.time_cells())
+        return self._time_cells
+
     def _chrome_line(self, ln) -> bool:
         """A portal's teaser or caption line (checked once per line)."""
         hit = self._chrome.get(ln.start)
@@ -400,11 +425,13 @@ class Roles:
         last = None
         if c["binding"].search(s, cs, at) is not None:
             return False
-        if s[cs:at].lstrip(" -+•*0123456789.)").lower().startswith(c["basis_opener"]):
-            # "Theo Kế hoạch, trước ngày 18/4/2025, Sở Nội vụ thẩm định ...": the opener ends
-            # at its comma when a task follows
+        opener = s[cs:at].lstrip(" -+•*0123456789.)").lower()
+        if opener.startswith(c["basis_opener"]):
+            # "Theo Kế hoạch, trước ngày 18/4/2025, Sở Nội vụ thẩm định ...": "theo" ends at its
+            # comma when a task follows; "Về ..." heads a topic to the clause's end
             comma = s.find(",", cs, at)
-            return comma < 0 or self._obligation(comma, ce) is None
+            if not opener.startswith("theo") or comma < 0 or self._obligation(comma, ce) is None:
+                return True
         if c["basis"].search(s, lo, at):
             return True
         last = None
