@@ -115,12 +115,17 @@ def extract_deadlines(text: Text, *, doc_date: Optional[str] = None,
     roles = Roles(t, g, ctx, att, exprs)
     ctx.title_school_year = roles.title_school_year()
     out: list[Deadline] = []
+    kept: Optional[tuple[Expr, str]] = None  # the last expression kept, and its kind
     for e in roles.merge_ranges(roles.drop_history(exprs)):
         if mask.overlaps(e.start, e.end):
             continue
         kind, rule = roles.decide(e)
+        if kind is None and kept is not None and roles.coordinated(kept[0], e):
+            kind, rule = kept[1], "coordinated"
         if kind is None:
+            kept = None
             continue
+        kept = (e, kind)
         kind, when = roles.value_of(e, kind, _value(e, g, ctx))
         if not roles.keep_value(e, kind, when):
             continue

@@ -99,6 +99,10 @@ class Grammar:
             rf"(?:(?P<n>\d{{1,2}}|{numw}){SP}(?P<u1>tháng|năm|tuần|ngày|quý){SP}(?:một|1){SP}lần"
             rf"|(?P<k>\d{{1,2}}|{numw}){SP}lần ?(?:/ ?|trong{SP}(?:một{SP}|1{SP})?|mỗi{SP})(?P<u2>năm|tháng|quý|tuần))(?!\w)")
         p["recur_each"] = rf"(?P<each>{each}){SP}(?P<unit>{units})(?!\w)"
+        # "tuần cuối của tháng thứ ba mỗi quý": a week of a month of each quarter or year
+        p["recur_week"] = (
+            rf"tuần{SP}(?:cuối|đầu|thứ{SP}[^\s,.;]{{1,6}})(?:{SP}của)?{SP}tháng(?:{SP}(?:cuối|đầu|thứ{SP}[^\s,.;]{{1,6}}))?"
+            rf"(?:{SP}của)?{SP}(?P<each>{each}){SP}(?P<unit>quý|năm)(?!\w)")
         p["rel"] = (
             rf"(?P<n>\d{{1,3}}(?:[,.]\d{{1,2}})?|{numw})(?:{SP}\([^()\d\n\t]{{1,12}}\))?\)?{SP}(?P<unit>{rel_units})(?!\w)"
             rf"(?! ?\d)(?!,? (?:19|20)\d\d)"
@@ -307,7 +311,7 @@ def _masked(gaps: list[tuple[int, int]], p: int) -> bool:
     return not (i >= 0 and gaps[i][0] <= p < gaps[i][1])
 _ANY_ORDER = ("recur_date", "recur", "recur_times", "date_slash", "date_words", "half",
               "school_year", "semester", "quarter", "monthyear", "daymonth", "rel", "rel_nth",
-              "sameday", "recur_each",
+              "sameday", "recur_week", "recur_each",
               "school_year_pos", "year", "year_pos", "year_after_to")
 
 

@@ -32,8 +32,11 @@ from .attach import Attacher
 from .grammar import SP, Expr, Grammar, words_alt
 from .values import Context, DocDate, When, parse_anchor_date
 
-_RECUR = ("recur", "recur_each", "recur_times", "recur_date")
+_RECUR = ("recur", "recur_each", "recur_times", "recur_date", "recur_week")
 _REL = ("rel", "rel_nth", "sameday")
+# periods that may open a clause as its deadline ("Quý IV/2025, các trường hoàn thành ..."); a
+# school year opening a clause is the scope of the whole plan ("Năm học 2024-2025, ngành ...")
+_PERIODS = ("monthyear", "quarter", "half", "year")
 _YEARLY = ("date_slash", "date_words", "monthyear", "quarter", "half", "year", "year_after_to")
 _DATES = ("date_slash", "date_words", "daymonth")
 _CLAUSE_STOP = re.compile(r"[;:!?\n\t]|\.(?=\s|$)")
@@ -56,6 +59,9 @@ _QUIZ_QUESTION = re.compile(r"^Câu \d{1,3}\s?[:.]", re.M)
 _DIRECTION = re.compile(r" {1,3}(?:[A-ZĐ]|các {1,3}(?:sở|phòng|đơn vị|cơ quan))")
 _CONDITION = re.compile(r"[\s\-+•*\d.)a-zđ]{0,6}(?:trường\s{1,3}hợp|nếu)(?!\w)", re.I)
 _OR_AD_HOC = re.compile(r"^\s{0,3}(?:hoặc|và)\s{1,3}(?:đột\s{1,3}xuất|khi\s{1,3}có\s{1,3}yêu\s{1,3}cầu)", re.I)
+_NUMBERING_ONLY = re.compile(r"[\s\-+•*]*(?:(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ])[.)]\s*)?")
+_DONE_BEFORE = re.compile(r"(?<!\w)(?:đã|đang|vừa)(?:\s{1,3}được)?(?:\s{1,3}tiếp\s{1,3}tục)?\s{1,3}$", re.I)
+_COPULA = re.compile(r",?\s{1,3}là(?!\w)", re.I)
 _THEN = re.compile(r"(?<!\w)thì(?!\w)", re.I)
 _CLOCK_AFTER = re.compile(r",? {0,3}(?:\d{2}(?!\d)|(?:hàng|hằng|mỗi) {1,3}ngày|ngày(?!\s{1,3}làm)|sáng|chiều|tối|trưa)(?!\w)", re.I)
 
@@ -255,6 +261,11 @@ class Roles:
             prev = e if e.trigger is not None else None
         return out
 
+    def coordinated(self, prev: Expr, e: Expr) -> bool:
+        """A second expression of the same family joined to the first by "và", "hoặc" or a
+        comma ("Quý IV/2025 và Quý I/2026 ..."): it shares the first one's reading."""
+        return self._coordinated(prev, e)
+
     def _coordinated(self, prev: Expr, e: Expr) -> bool:
         if prev.type == "rel":
             if e.type != "rel":
@@ -362,6 +373,10 @@ class Roles:
             if not basis and self._obliged(cs, ce, anchor):
                 return ("target" if target else "deadline"), "position"
             return None, None
+        if _NUMBERING_ONLY.fullmatch(s, cs, e.start) and e.type in _PERIODS and not basis \
+                and self._obligation(e.end, ce) is not None and not self.c["past"].search(s, e.end, ce) \
+                and not _COPULA.match(s, e.end):
+            return "deadline", "clause_opening"  # "Quý IV/2025, các trường hoàn thành ..."
         if e.type in ("year", "monthyear", "quarter", "half") and e.groups.get("y") \
                 and not _BLANK_DAY.search(s, max(cs, e.start - 8), e.start):
             if target and not self._programme_name(cs, anchor):
@@ -413,6 +428,8 @@ class Roles:
             if pm is not None and pm.end() == m.end() \
                     and not _MODAL.search(s, max(0, m.start() - 20), m.start()):
                 continue
+            if _DONE_BEFORE.search(s, max(0, m.start() - 20), m.start()):
+                continue  # "đã ban hành", "đang được tiếp tục cập nhật": a state, not a task
             return m
         return None
 
@@ -483,7 +500,7 @@ class Roles:
             if self.c["obligation"].match(after) or re.search(r"(?<!\w)theo\s{1,3}$", s[max(cs, e.start - 8):e.start], re.I):
                 return "recurring", "recurrence"
             return None, None
-        if e.type in ("recur", "recur_times", "recur_date"):
+        if e.type in ("recur", "recur_times", "recur_date", "recur_week"):
             return ("recurring", "recurrence") if self._obliged(cs, ce, e.start) or e.type == "recur_date" \
                 else (None, None)
         # "hằng năm": beside a verb, or opening its clause ("Hằng năm, các đơn vị báo cáo ...")

@@ -337,6 +337,8 @@ def resolve(e: Expr, g: Grammar, ctx: Context) -> When:
     if t == "sameday":
         return When("duration", duration="P1D" if gr.get("next") else "P0D",
                      working_days=bool(gr.get("next")))
+    if t == "recur_week":
+        return When("recurrence", rrule="FREQ=MONTHLY;INTERVAL=3" if gr["unit"].lower() == "quý" else "FREQ=YEARLY")
     if t in ("recur", "recur_each", "recur_times", "recur_date"):
         return When("recurrence", rrule=rrule(e, g))
     return NONE
