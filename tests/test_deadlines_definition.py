@@ -140,6 +140,7 @@ NOT_DEADLINES = [
     # a question (a Q&A page's heading) and a fraction
     "Nghị quyết 57 đặt mục tiêu đến năm 2030 đạt mức nào?",
     "Cờ rủ được treo đến 2/3 chiều cao của cột cờ.",
+    "Thuyền viên nước ngoài không quá 1/3 định biên của tàu.",
     # a condition
     "Trường hợp trả kết quả trong ngày làm việc tiếp theo thì người tiếp nhận phải có phiếu hẹn.",
     # a document's year and a report's period, not a task's deadline

@@ -62,6 +62,10 @@ _OR_AD_HOC = re.compile(r"^\s{0,3}(?:hoặc|và)\s{1,3}(?:đột\s{1,3}xuất|kh
 _NUMBERING_ONLY = re.compile(r"[\s\-+•*]*(?:(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ])[.)]\s*)?")
 _DONE_BEFORE = re.compile(r"(?<!\w)(?:đã|đang|vừa)(?:\s{1,3}được)?(?:\s{1,3}tiếp\s{1,3}tục)?\s{1,3}$", re.I)
 _COPULA = re.compile(r",?\s{1,3}là(?!\w)", re.I)
+# a bare "d/m" followed by a word that cannot follow a day ("1/3 định biên"): a fraction
+_NOUN_AFTER = re.compile(
+    r" {1,3}(?!(?:năm|hằng|hàng|và|đến|tới|hoặc|để|của|mỗi|trong|tại|cho|các|theo|thì|như|là|"
+    r"này|đó|sau|trước|hoặc|với|vào|lúc|do|đã|sẽ|phải|bắt|kết|âm|dương|tết|al|dl)(?!\w))[a-zđà-ỹ]", re.I)
 _THEN = re.compile(r"(?<!\w)thì(?!\w)", re.I)
 _CLOCK_AFTER = re.compile(r",? {0,3}(?:\d{2}(?!\d)|(?:hàng|hằng|mỗi) {1,3}ngày|ngày(?!\s{1,3}làm)|sáng|chiều|tối|trưa)(?!\w)", re.I)
 
@@ -308,8 +312,9 @@ class Roles:
         if e.type == "rel" and (e.groups.get("unit") or "").lower().startswith("giờ") and not has_anchor \
                 and (_CLOCK_AFTER.match(s, e.end) or words in ("sau", "trước", "lúc", "từ", "đến")):
             return None, None  # "sau 15 giờ hằng ngày", "nếu tiếp nhận sau 15 giờ": a time of day
-        if e.type == "daymonth" and e.groups.get("d3") and c["fraction"].match(s, e.end):
-            return None, None  # "treo cờ đến 2/3 chiều cao"
+        if e.type == "daymonth" and e.groups.get("d3") and (
+                c["fraction"].match(s, e.end) or _NOUN_AFTER.match(s, e.end)):
+            return None, None  # "treo cờ đến 2/3 chiều cao", "không quá 1/3 định biên": a fraction
         if e.type == "rel" and not has_anchor:
             n = (e.groups.get("n") or "").lower()
             if n in _ONE and words in ("trong", "mỗi", "") and c["rate"].search(s, max(cs, anchor - 60), anchor + len(words)):
