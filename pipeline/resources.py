@@ -10,7 +10,20 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-MODELS_DIR = Path(os.environ.get("DIRECTIVES_MODELS", Path(__file__).resolve().parent.parent / "models"))
+def _models_dir() -> Path:
+    """Where the data is: $DIRECTIVES_MODELS; else `pipeline/models/` inside an installed wheel
+    (pyproject maps the top-level `models/` there); else `models/` beside the package in a
+    checkout (an editable install)."""
+    if os.environ.get("DIRECTIVES_MODELS"):
+        return Path(os.environ["DIRECTIVES_MODELS"])
+    here = Path(__file__).resolve().parent
+    shipped = here / "models"
+    if (shipped / "doc_types.json").is_file():
+        return shipped
+    return here.parent / "models"
+
+
+MODELS_DIR = _models_dir()
 
 
 @lru_cache(maxsize=None)
