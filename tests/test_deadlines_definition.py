@@ -192,6 +192,14 @@ def test_effective_date_goes_on_the_document(sentence, doc_date, effective):
     assert extract_deadlines(text, doc_date=doc_date) == []
 
 
+def test_a_time_limit_counted_from_entry_into_force_gets_its_date():
+    text = normalise_string("Điều 3. Các đơn vị hoàn thành việc sắp xếp trong thời hạn 03 tháng kể từ "
+                            "ngày Nghị định này có hiệu lực.\nĐiều 4. Nghị định này có hiệu lực thi "
+                            "hành kể từ ngày 01 tháng 7 năm 2025.")
+    (d,) = extract_deadlines(text)
+    assert (d.kind, d.value, d.due_start, d.due_end) == ("time_limit", "P3M", "2025-07-01", "2025-10-01")
+
+
 def test_typed_values_match_the_contract_string():
     text = normalise_string("Báo cáo trong quý III/2025; hoàn thành trong 6 tháng đầu năm 2026; "
                             "gửi số liệu trước ngày 15 hằng tháng; giải quyết trong thời hạn "

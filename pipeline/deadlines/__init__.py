@@ -112,6 +112,8 @@ def extract_deadlines(text: Text, *, doc_date: Optional[str] = None,
     if not exprs:
         return []
     att = Attacher(t, sections)
+    own = Roles.own_effective(s, g, ctx.doc)
+    ctx.effective = parse_doc_date(own).date if own else None
     roles = Roles(t, g, ctx, att, exprs)
     ctx.title_school_year = roles.title_school_year()
     out: list[Deadline] = []

@@ -25,6 +25,7 @@ from typing import Optional
 from .grammar import Expr, Grammar
 
 
+_OWN_EFFECT = re.compile(r"(?<!\w)này\s+có(?:\s+hiệu)?(?!\w)|có\s+hiệu\s+lực", re.I)
 _EQUIVALENT = re.compile(r"\s*(?:tương\s+đương|bằng|tức\s+là)\s+(\d{1,3})\s+ngày(\s+làm\s+việc)?", re.I)
 
 
@@ -68,6 +69,7 @@ class Context:
     new_year_month: int = 8
     term1_end: tuple = (1, 17)
     title_school_year: Optional[int] = None  # "năm học 2024-2025" in the document's own title
+    effective: Optional[dt.date] = None  # the document's own entry into force, when stated
 
 
 def valid(y, m, d) -> bool:
@@ -367,6 +369,8 @@ def _relative(e: Expr, g: Grammar, ctx: Context) -> When:
         return When("duration", duration=duration, anchor=anchor, working_days=working)
     if any(anchor.lower().startswith(a) for a in g.data["relative"]["self_anchors"]):
         base = ctx.doc.date
+    elif _OWN_EFFECT.search(anchor):
+        base = ctx.effective  # "kể từ ngày Quyết định này có hiệu lực"
     else:
         base = parse_anchor_date(anchor)
     if base is None:
