@@ -97,6 +97,8 @@ KINDS = [
      [("trong ngày làm việc tiếp theo", "time_limit", "P1D")]),
     ("Sơ kết việc thực hiện Nghị quyết này sau 02 năm thực hiện.",
      [("sau 02 năm", "time_limit", "P2Y")]),
+    ("Các địa phương chi trả xong trước ngày Quốc khánh 02/9/2025.",
+     [("xong trước ngày Quốc khánh 02/9/2025", "deadline", "2025-09-02")]),
     # "<deadline noun> ... là <date>"
     ("Như vậy, thời hạn nộp tờ khai thuế quý 3 năm 2025 là ngày 31 tháng 10 năm 2025.",
      [("ngày 31 tháng 10 năm 2025", "deadline", "2025-10-31")]),
@@ -106,6 +108,31 @@ KINDS = [
 @pytest.mark.parametrize("sentence,expected", KINDS, ids=[k[0][:40] for k in KINDS])
 def test_kinds(sentence, expected):
     assert found(sentence) == expected
+
+
+# timetables (a page of 20 May 2025): a line that opens with its date, a schedule's table cell,
+# days of one month, a holiday's range around a lunar date
+TIMETABLES = [
+    ("Từ ngày 31/5/2025 đến ngày 13/6/2025: Chấm thi.",
+     [("Từ ngày 31/5/2025 đến ngày 13/6/2025", "deadline", "2025-05-31/2025-06-13")]),
+    ("Ngày 14/6/2025: Họp Hiệu trưởng các trường để xác định điểm chuẩn.",
+     [("Ngày 14/6/2025", "event", "2025-06-14")]),
+    ("Trước ngày 24/6/2025: thí sinh nộp đơn xin phúc khảo.",
+     [("Trước ngày 24/6/2025", "deadline", "2025-06-24")]),
+    ("| 2 | Xét duyệt hồ sơ lần 1 | Từ ngày 20/8/2025 đến ngày 29/8/2025. |",
+     [("Từ ngày 20/8/2025 đến ngày 29/8/2025", "deadline", "2025-08-20/2025-08-29")]),
+    ("Căn cứ Quyết định số 93/QĐ-UBND, lịch thi tuyển sinh lớp 10 bắt đầu từ ngày 02-04/6/2025.",
+     [("bắt đầu từ ngày 02-04/6/2025", "start", "2025-06-02/2025-06-04")]),
+    ("Cán bộ được nghỉ tết từ thứ Hai ngày 16 tháng 02 năm 2026 Dương lịch (tức ngày 29 tháng Chạp "
+     "năm Ất Tỵ) đến hết thứ Sáu ngày 20 tháng 02 năm 2026.",
+     [("từ thứ Hai ngày 16 tháng 02 năm 2026 Dương lịch (tức ngày 29 tháng Chạp năm Ất Tỵ) đến hết "
+       "thứ Sáu ngày 20 tháng 02 năm 2026", "event", "2026-02-16/2026-02-20")]),
+]
+
+
+@pytest.mark.parametrize("sentence,expected", TIMETABLES, ids=[k[0][:40] for k in TIMETABLES])
+def test_timetables(sentence, expected):
+    assert found(sentence, "2025-05-20") == expected
 
 
 # --------------------------------------------------------------------------- not deadlines
@@ -147,6 +174,9 @@ NOT_DEADLINES = [
     "Thực hiện Công văn 812/SGDĐT-KHTC năm 2025, các trường tổng hợp số liệu.",
     "Mẫu Giấy đề nghị gia hạn nộp thuế năm 2025 được ban hành tại Phụ lục.",
     "Các Nghị quyết của Đảng được ban hành trong năm 2025 đang được cập nhật.",
+    # a condition on a continuous period, a lunar date
+    "Đất trồng cây hàng năm không được sử dụng trong thời hạn 12 tháng liên tục.",
+    "Lễ hội diễn ra vào ngày 15 tháng Giêng năm Bính Ngọ.",
     # a data period
     "Thời gian chốt số liệu báo cáo được tính từ ngày 15 tháng 12 năm trước kỳ báo cáo.",
 ]

@@ -115,6 +115,9 @@ class Grammar:
         p["sameday"] = (
             rf"(?:(?P<next>trong{SP}ngày{SP}làm{SP}việc{SP}tiếp{SP}theo)|ngay{SP}trong{SP}ngày)(?!\w)")
         hour = rf"(?:\d{{1,2}} ?(?:h|giờ)(?: ?\d{{2}}(?: ?phút)?)?,?{SP})"  # "17h00 ngày 15/12/2024"
+        # "từ ngày 02-04/6/2025": days of one month
+        p["day_range"] = (
+            rf"(?:ngày{SP})?(?P<d1>{DAY}) ?[-–] ?(?P<d>{DAY})/(?P<m>{MONTH})/(?P<y>{YEAR})(?![/\d])")
         p["date_slash"] = (
             rf"{hour}?(?:ngày{SP})?(?P<d>{DAY})(?P<sep>[/.\-])(?P<m>{MONTH})(?P=sep)(?P<y>{YEAR})(?![/\d])")
         p["date_words"] = (
@@ -175,7 +178,10 @@ class Grammar:
         trig = data["triggers"]["items"]
         self.triggers = {" ".join(t["words"].lower().split()): t for t in trig}
         self.trigger_re = re.compile(
-            rf"(?:^|(?<=\W))(?P<t>{words_alt([t['words'] for t in trig])})(?:{SP}là)?[ ,:]{{0,3}}$", I)
+            rf"(?:^|(?<=\W))(?P<t>{words_alt([t['words'] for t in trig])})(?:{SP}là)?[ ,:]{{0,3}}"
+            # "trước ngày Quốc khánh 02/9", "từ chiều ngày 15 ...", "từ thứ Hai ngày 16 ..."
+            rf"(?:(?:sáng|chiều|tối|trưa)(?:{SP}|$)|thứ{SP}(?-i:Hai|Ba|Tư|Năm|Sáu|Bảy){SP}|chủ{SP}nhật{SP}"
+            rf"|ngày{SP}(?-i:[A-ZĐ][^\s\d]{{1,10}}){SP}(?:(?-i:[A-ZĐa-zđ][^\s\d]{{1,10}}){SP})?)?$", I)
         self.target_re = word_re(data["target_cues"]["words"])
         self.verb_re = word_re(data["task_verbs"]["words"])
         self.topic_re = word_re(data["topic_words"]["words"])
@@ -309,7 +315,7 @@ def _masked(gaps: list[tuple[int, int]], p: int) -> bool:
     """Whether p lies in a mask, i.e. in none of the sorted gaps between them."""
     i = bisect.bisect_right(gaps, (p, float("inf"))) - 1
     return not (i >= 0 and gaps[i][0] <= p < gaps[i][1])
-_ANY_ORDER = ("recur_date", "recur", "recur_times", "date_slash", "date_words", "half",
+_ANY_ORDER = ("recur_date", "recur", "recur_times", "day_range", "date_slash", "date_words", "half",
               "school_year", "semester", "quarter", "monthyear", "daymonth", "rel", "rel_nth",
               "sameday", "recur_week", "recur_each",
               "school_year_pos", "year", "year_pos", "year_after_to")

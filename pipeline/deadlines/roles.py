@@ -38,10 +38,14 @@ _REL = ("rel", "rel_nth", "sameday")
 # school year opening a clause is the scope of the whole plan ("Năm học 2024-2025, ngành ...")
 _PERIODS = ("monthyear", "quarter", "half", "year")
 _YEARLY = ("date_slash", "date_words", "monthyear", "quarter", "half", "year", "year_after_to")
-_DATES = ("date_slash", "date_words", "daymonth")
+_DATES = ("date_slash", "date_words", "daymonth", "day_range")
 _CLAUSE_STOP = re.compile(r"[;:!?\n\t]|\.(?=\s|$)")
 _SENT_STOP = re.compile(r"[!?\n\t]|\.(?=\s+\S|$)")
-_GAP_RANGE = re.compile(r" {0,3}(?:(?:đến|tới)(?: {1,3}(?:hết|trước))?|-|–) {0,3}(?:ngày {1,3})?", re.I)
+_GAP_RANGE = re.compile(
+    r"(?: {1,3}(?:dương|âm) {1,3}lịch)?(?: {0,3}\([^()\n\t]{1,80}\))? {0,3}(?:(?:đến|tới)(?: {1,3}(?:hết|trước))?|-|–) {0,3}"
+    r"(?:(?:sáng|chiều|tối) {1,3})?(?:thứ {1,3}\w{2,4} {1,3})?(?:ngày {1,3})?", re.I)
+# "ngày 15 tháng Giêng năm Bính Ngọ": a lunar date
+_LUNAR_AFTER = re.compile(r" {1,3}(?:năm {1,3}(?-i:[A-ZĐ])|âm lịch|\(?al\)?(?!\w))", re.I)
 _COORD_GAP = re.compile(r"[^;.:()\n\t]{0,60}")
 _COORD_WORD = re.compile(r",|(?<!\w)(?:và|hoặc)(?!\w)", re.I)
 _STATUS_AFTER = re.compile(r",? {0,3}(?:đã|chưa|vẫn|mới|chỉ còn|còn)(?!\w)", re.I)
@@ -66,6 +70,8 @@ _COPULA = re.compile(r",?\s{1,3}là(?!\w)", re.I)
 _NOUN_AFTER = re.compile(
     r" {1,3}(?!(?:năm|hằng|hàng|và|đến|tới|hoặc|để|của|mỗi|trong|tại|cho|các|theo|thì|như|là|"
     r"này|đó|sau|trước|hoặc|với|vào|lúc|do|đã|sẽ|phải|bắt|kết|âm|dương|tết|al|dl)(?!\w))[a-zđà-ỹ]", re.I)
+_SCHEDULE_CELL = ("ngày", "từ", "trước", "đến", "chậm nhất", "hạn", "trong", "vào")
+_COLON_AFTER = re.compile(r"\s{0,3}[.:]?\s{0,2}:")
 _THEN = re.compile(r"(?<!\w)thì(?!\w)", re.I)
 _CLOCK_AFTER = re.compile(r",? {0,3}(?:\d{2}(?!\d)|(?:hàng|hằng|mỗi) {1,3}ngày|ngày(?!\s{1,3}làm)|sáng|chiều|tối|trưa)(?!\w)", re.I)
 
@@ -80,7 +86,9 @@ def _cues() -> dict:
             rf"|(?-i:(?<![Cc]hương ){words_alt(r['obligation_words_lowercase'])}))(?!\w)", re.I),
         "basis_opener": tuple(r["clause_openers_basis"]),
         "event": re.compile(rf"(?<!\w){words_alt(r['event_words'])}(?!\w)", re.I),
-        "label": re.compile(rf"(?:^|[\s(])(?:{words_alt(r['labels'])})(?:[^:\n\t]{{0,40}}):\s*$", re.I),
+        "label": re.compile(rf"^[\s\-+•*]{{0,4}}(?:[a-zđ]\)\s*|\d{{1,2}}[.)]\s*)?(?:{words_alt(r['labels'])})"
+                            rf"(?:[^:\n\t]{{0,40}}):\s*$", re.I),
+        "strong_limit": frozenset(" ".join(w.split()) for w in r["strong_limit_triggers"]),
         "event_label": re.compile(r"(?:^|\t)\s*[-+•*]?\s*[^\s:\t][^:\t\n]{1,60}:\s*(?:vào\s+|từ\s+)?$"),
         "not_before": re.compile(rf"(?<!\w){words_alt(r['not_before'])}(?!\w)", re.I),
         "not_after": re.compile(rf"\s{{0,3}}{words_alt(r['not_after'])}(?!\w)", re.I),
@@ -247,14 +255,21 @@ class Roles:
         i = 0
         while i < len(exprs):
             e = exprs[i]
-            if (i + 1 < len(exprs) and e.trigger and e.trigger.get("kind") == "start"
-                    and e.type not in _RECUR and exprs[i + 1].type not in _RECUR
-                    and e.type != "rel" and exprs[i + 1].type != "rel"):
-                f = exprs[i + 1]
-                if _GAP_RANGE.fullmatch(s, e.end, f.start):
-                    out.append(Expr("range", e.start, f.end, {"a": e, "b": f}, e.trigger,
-                                    e.trigger_start))
-                    i += 2
+            if e.trigger and e.trigger.get("kind") == "start" and e.type not in _RECUR + _REL:
+                # the end may follow a parenthesis with a date of its own ("(tức ngày 29 tháng
+                # Chạp năm Ất Tỵ)"): the gap rule allows it, and the date inside is skipped
+                for j in (i + 1, i + 2):
+                    if j >= len(exprs) or exprs[j].type in _RECUR + _REL:
+                        break
+                    f = exprs[j]
+                    if _GAP_RANGE.fullmatch(s, e.end, f.start):
+                        out.append(Expr("range", e.start, f.end, {"a": e, "b": f}, e.trigger,
+                                        e.trigger_start))
+                        i = j + 1
+                        break
+                else:
+                    j = None
+                if j is not None and i == j + 1:
                     continue
             out.append(e)
             i += 1
@@ -312,6 +327,8 @@ class Roles:
         if e.type == "rel" and (e.groups.get("unit") or "").lower().startswith("giờ") and not has_anchor \
                 and (_CLOCK_AFTER.match(s, e.end) or words in ("sau", "trước", "lúc", "từ", "đến")):
             return None, None  # "sau 15 giờ hằng ngày", "nếu tiếp nhận sau 15 giờ": a time of day
+        if e.type == "daymonth" and _LUNAR_AFTER.match(s, e.end):
+            return None, None
         if e.type == "daymonth" and e.groups.get("d3") and (
                 c["fraction"].match(s, e.end) or _NOUN_AFTER.match(s, e.end)):
             return None, None  # "treo cờ đến 2/3 chiều cao", "không quá 1/3 định biên": a fraction
@@ -341,6 +358,8 @@ class Roles:
         if e.type in _RECUR:
             return self._recurrence(e, cs, ce)
         if e.type in _REL:
+            if words in c["strong_limit"] and not _REL_BACKWARD.match(s, e.end):
+                return "time_limit", f"rel/{words}"
             if has_anchor or ((T is not None or e.type == "sameday")
                               and words not in ("đến", "tới", "từ", "đến hết")
                               and self._obliged(cs, ce, anchor)):
@@ -350,6 +369,17 @@ class Roles:
             return None, None
         if c["deadline_is"].search(s, max(cs, anchor - 130), anchor):
             return "deadline", "noun_is"  # "thời hạn nộp tờ khai ... là ngày 31 tháng 10 năm 2025"
+        # a timetable line that opens with its date: "Ngày 14/6/2025: Họp Hiệu trưởng ...",
+        # "Từ ngày 31/5/2025 đến ngày 13/6/2025: Chấm thi.", "Trước ngày 24/6/2025: nộp đơn ..."
+        if e.type in _DATES + ("range", "monthyear") and _NUMBERING_ONLY.fullmatch(s, line_from, anchor) \
+                and _COLON_AFTER.match(s, e.end):
+            if T is not None and words not in ("từ", "vào", "ngày", "lúc") or e.type == "range":
+                return "deadline", "timetable"
+            return "event", "timetable"
+        # a table cell that holds only the date ("Khám sức khỏe NVQS | Từ ngày 19/11/2025 đến ...")
+        if e.type in _DATES + ("range",) and self._whole_cell(e):
+            return ("deadline" if T is not None and words not in ("vào", "ngày", "lúc") or e.type == "range"
+                    else "event"), "table_cell"
         # timetable rows: "Khai giảng: Ngày 05/9/2025"
         if e.type in _DATES and (ls is None or ls.start >= anchor - 120) \
                 and c["event_label"].search(s, line_from, anchor) and (
@@ -359,7 +389,10 @@ class Roles:
         if _DOCNO_BEFORE.search(s, max(cs, e.start - 40), e.start):
             return None, None  # "Công văn 812/SGDĐT-KHTC năm 2025": the cited document's year
         target = self._target(cs, anchor)
-        basis = self._basis(cs, ce, anchor)
+        # a trigger that is itself a verb phrase ("bắt đầu từ", "hoàn thành trước") states a task
+        # whatever basis the clause opened with ("Căn cứ Quyết định ..., lịch thi bắt đầu từ ...")
+        basis = not (T is not None and " " in words and c["obligation"].search(words)) \
+            and self._basis(cs, ce, anchor)
         if T is not None:
             if words in ("trước", "sau") and "," in s[e.trigger_start:e.start]:
                 return None, None  # "14 tháng trước, ...": an adverb
@@ -395,6 +428,27 @@ class Roles:
         if self._time_cells is None:
             self._time_cells = set(self.att.time_cells())
         return self._time_cells
+
+    def _whole_cell(self, e: Expr) -> bool:
+        """The expression fills its table cell, give or take "Dự kiến" and a full stop (cells
+        split by tabs, or by " | " where a pipe table lost its header row)."""
+        ln = self.att.line_at(e.start)
+        if ln is None:
+            return False
+        s = self.s
+        sep = "\t" if ln.kind == "table_row" else " | "
+        if s.count(sep, ln.start, ln.end) < 1:
+            return False
+        a = s.rfind(sep, ln.start, e.span_start)
+        a = ln.start if a < 0 else a + len(sep)
+        b = s.find(sep, e.end, ln.end)
+        b = ln.end if b < 0 else b
+        rest = (s[a:e.span_start] + s[e.end:b]).strip(" .;,|")
+        # a schedule's cell says "Ngày 09/02/2026", "Từ ngày ... đến ngày ...", "Dự kiến ...";
+        # a bare "03 tháng 8 năm 2024 - nay" is a record's date (a term of office)
+        said = s[e.span_start:e.start + 5].lower()
+        return len(rest) <= 12 and (e.type == "range" or said.startswith(_SCHEDULE_CELL)) \
+            and "nay" not in rest.lower()
 
     def _chrome_line(self, ln) -> bool:
         """A portal's teaser or caption line (checked once per line)."""
@@ -501,7 +555,7 @@ class Roles:
         s = self.s
         if e.type == "recur" and not e.groups.get("u1") and not e.groups.get("u2"):
             # "định kỳ" alone: beside its verb ("định kỳ báo cáo", "báo cáo theo định kỳ")
-            after = _OR_AD_HOC.sub("", s[e.end:min(ce, e.end + 40)]).lstrip(" ,")
+            after = _OR_AD_HOC.sub("", s[e.end:min(ce, e.end + 40)]).lstrip(" ")
             if self.c["obligation"].match(after) or re.search(r"(?<!\w)theo\s{1,3}$", s[max(cs, e.start - 8):e.start], re.I):
                 return "recurring", "recurrence"
             return None, None

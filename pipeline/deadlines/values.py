@@ -275,6 +275,9 @@ def resolve(e: Expr, g: Grammar, ctx: Context) -> When:
     not determine them)."""
     gr = e.groups
     t = e.type
+    if t == "day_range":
+        y, m = int(gr["y"]), int(gr["m"])
+        return span(day(y, m, int(gr["d1"])), day(y, m, int(gr["d"])))
     if t in ("date_slash", "date_words"):
         return day(int(gr["y"]), month_of(gr.get("m"), g), int(gr["d"]))
     if t == "daymonth":
