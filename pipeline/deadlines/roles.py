@@ -201,7 +201,14 @@ class Roles:
 
     @staticmethod
     def own_effective(s: str, g: Grammar, doc: DocDate) -> Optional[str]:
-        m = _cues()["own_effective"].search(s)
+        pat = _cues()["own_effective"]
+        m, i = None, s.find("hiệu lực")  # a cheap scan first: the phrase is rare
+        while i >= 0 and m is None:
+            end = min(len(s), i + 200)
+            m = pat.search(s, max(0, i - 40), end)
+            if m is not None and m.end() >= end and end < len(s):
+                m = None  # cut by the window: the next occurrence reads it whole
+            i = s.find("hiệu lực", i + 8)
         if not m:
             return None
         if m.group("sign"):
