@@ -99,6 +99,14 @@ KINDS = [
      [("sau 02 năm", "time_limit", "P2Y")]),
     ("Các địa phương chi trả xong trước ngày Quốc khánh 02/9/2025.",
      [("xong trước ngày Quốc khánh 02/9/2025", "deadline", "2025-09-02")]),
+    ("Chậm nhất đến ngày 01 tháng 7 năm 2027, các Bộ phải hoàn thành việc xếp lương đối với viên chức "
+     "được tuyển dụng trước ngày Luật này có hiệu lực.",
+     [("Chậm nhất đến ngày 01 tháng 7 năm 2027", "deadline", "2027-07-01")]),
+    ("Bộ Tài chính tổng hợp trước ngày 15 tháng 12 năm kế hoạch.",
+     [("trước ngày 15 tháng 12", "recurring", "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=15")]),
+    ("Các cơ quan tổ chức kiểm tra, đánh giá định kỳ an toàn thông tin.", [("định kỳ", "recurring", None)]),
+    ("Thời hiệu xử phạt vi phạm hành chính trong lĩnh vực phòng cháy là 01 năm.",
+     [("01 năm", "time_limit", "P1Y")]),
     # "<deadline noun> ... là <date>"
     ("Như vậy, thời hạn nộp tờ khai thuế quý 3 năm 2025 là ngày 31 tháng 10 năm 2025.",
      [("ngày 31 tháng 10 năm 2025", "deadline", "2025-10-31")]),
@@ -177,6 +185,9 @@ NOT_DEADLINES = [
     # a condition on a continuous period, a lunar date
     "Đất trồng cây hàng năm không được sử dụng trong thời hạn 12 tháng liên tục.",
     "Lễ hội diễn ra vào ngày 15 tháng Giêng năm Bính Ngọ.",
+    # a look-back, a report's name
+    "Phiếu kết quả kiểm nghiệm của sản phẩm trong thời hạn 12 tháng tính đến ngày nộp hồ sơ.",
+    "Các doanh nghiệp thực hiện báo cáo định kỳ năm 2025 như sau.",
     # a data period
     "Thời gian chốt số liệu báo cáo được tính từ ngày 15 tháng 12 năm trước kỳ báo cáo.",
 ]

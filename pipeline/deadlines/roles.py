@@ -53,8 +53,9 @@ _TALLY_BEFORE = re.compile(r"(?:tính|cho|so với|tới)\s+$", re.I)
 _NUM_RANGE_BEFORE = re.compile(
     r"(?<!\w)(?:từ\s{1,3})?\d{1,3}(?:[,.]\d+)?\s{0,3}(?:(?:ngày|tháng|năm|tuần|giờ)\s{1,3})?(?:-|đến|tới)?\s{0,3}$", re.I)
 _MODAL = re.compile(r"(?<!\w)(?:phải|cần|sẽ|đề nghị|yêu cầu)(?!\w)", re.I)
-_REL_BACKWARD = re.compile(r"\s{1,3}(?:qua|trở\s{1,3}lại|gần\s{1,3}đây|gần\s{1,3}nhất|trước\s{1,3}đó)(?!\w)", re.I)
-_OF_SOME_YEAR = re.compile(r",? {0,3}của {1,3}năm(?! {1,3}\d)(?!\w)", re.I)
+_REL_BACKWARD = re.compile(
+    r"\s{1,3}(?:qua|trở\s{1,3}lại|gần\s{1,3}đây|gần\s{1,3}nhất|trước\s{1,3}đó|tính\s{1,3}đến)(?!\w)", re.I)
+_OF_SOME_YEAR = re.compile(r",? {0,3}(?:của {1,3})?năm(?! {1,3}\d)(?! {1,3}(?-i:[A-ZĐ]))(?!\w)", re.I)
 _BLANK_DAY = re.compile(r"ngày\s*$", re.I)
 _ONE = {"một", "1", "01"}
 _DOCNO_BEFORE = re.compile(r"\d{1,5}[/-][A-ZĐ][\w/.&-]{0,30},?\s{1,3}$")
@@ -71,6 +72,8 @@ _NOUN_AFTER = re.compile(
     r" {1,3}(?!(?:năm|hằng|hàng|và|đến|tới|hoặc|để|của|mỗi|trong|tại|cho|các|theo|thì|như|là|"
     r"này|đó|sau|trước|hoặc|với|vào|lúc|do|đã|sẽ|phải|bắt|kết|âm|dương|tết|al|dl)(?!\w))[a-zđà-ỹ]", re.I)
 _SCHEDULE_CELL = ("ngày", "từ", "trước", "đến", "chậm nhất", "hạn", "trong", "vào")
+_YEAR_AFTER = re.compile(r"\s{1,3}năm\s{1,3}(?:19|20)\d\d", re.I)
+_PAREN = re.compile(r"\([^()\n\t]{0,120}\)")
 _COLON_AFTER = re.compile(r"\s{0,3}[.:]?\s{0,2}:")
 _THEN = re.compile(r"(?<!\w)thì(?!\w)", re.I)
 _CLOCK_AFTER = re.compile(r",? {0,3}(?:\d{2}(?!\d)|(?:hàng|hằng|mỗi) {1,3}ngày|ngày(?!\s{1,3}làm)|sáng|chiều|tối|trưa)(?!\w)", re.I)
@@ -87,7 +90,7 @@ def _cues() -> dict:
         "basis_opener": tuple(r["clause_openers_basis"]),
         "event": re.compile(rf"(?<!\w){words_alt(r['event_words'])}(?!\w)", re.I),
         "label": re.compile(rf"^[\s\-+•*]{{0,4}}(?:[a-zđ]\)\s*|\d{{1,2}}[.)]\s*)?(?:{words_alt(r['labels'])})"
-                            rf"(?:[^:\n\t]{{0,40}}):\s*$", re.I),
+                            rf"(?:[^:\n\t]{{0,40}}):\s*(?:dự\s+kiến\s*)?$", re.I),
         "strong_limit": frozenset(" ".join(w.split()) for w in r["strong_limit_triggers"]),
         "event_label": re.compile(r"(?:^|\t)\s*[-+•*]?\s*[^\s:\t][^:\t\n]{1,60}:\s*(?:vào\s+|từ\s+)?$"),
         "not_before": re.compile(rf"(?<!\w){words_alt(r['not_before'])}(?!\w)", re.I),
@@ -324,7 +327,9 @@ class Roles:
         words = " ".join(T["words"].lower().split()) if T else ""
         has_anchor = e.type in _REL and bool(e.groups.get("anchor"))
         # 1. never
-        eff = c["effective"].search(s, cs, ce)
+        # entry into force governs the date next to it: "có hiệu lực (thi hành) kể từ ngày ...",
+        # not a deadline further on in a clause that mentions another law's entry into force
+        eff = c["effective"].search(s, max(cs, anchor - 45), min(ce, e.end + 20))
         if eff and not (has_anchor and eff.start() >= e.start) and not self._in_time_cell(e):
             return None, None
         if c["not_after"].match(s, e.end):
@@ -450,7 +455,7 @@ class Roles:
         a = ln.start if a < 0 else a + len(sep)
         b = s.find(sep, e.end, ln.end)
         b = ln.end if b < 0 else b
-        rest = (s[a:e.span_start] + s[e.end:b]).strip(" .;,|")
+        rest = _PAREN.sub("", s[a:e.span_start] + s[e.end:b]).strip(" .;,|")
         # a schedule's cell says "Ngày 09/02/2026", "Từ ngày ... đến ngày ...", "Dự kiến ...";
         # a bare "03 tháng 8 năm 2024 - nay" is a record's date (a term of office)
         said = s[e.span_start:e.start + 5].lower()
@@ -563,7 +568,10 @@ class Roles:
         if e.type == "recur" and not e.groups.get("u1") and not e.groups.get("u2"):
             # "định kỳ" alone: beside its verb ("định kỳ báo cáo", "báo cáo theo định kỳ")
             after = _OR_AD_HOC.sub("", s[e.end:min(ce, e.end + 40)]).lstrip(" ")
-            if self.c["obligation"].match(after) or re.search(r"(?<!\w)theo\s{1,3}$", s[max(cs, e.start - 8):e.start], re.I):
+            verb_before = " ".join(s[max(cs, e.start - 30):e.start].split()[-2:])
+            if self.c["obligation"].match(after) or re.search(r"(?<!\w)theo\s{1,3}$", s[max(cs, e.start - 8):e.start], re.I) \
+                    or (self.c["obligation"].search(verb_before) and "(" not in verb_before
+                        and not _YEAR_AFTER.match(s, e.end)):  # "báo cáo định kỳ năm 2025": a name
                 return "recurring", "recurrence"
             return None, None
         if e.type in ("recur", "recur_times", "recur_date", "recur_week"):
@@ -601,7 +609,7 @@ class Roles:
         m, d = int(when.label[2:4]), int(when.label[5:7])
         yearly = When("recurrence", rrule=f"FREQ=YEARLY;BYMONTH={m};BYMONTHDAY={d}", label=when.label)
         of_year = _OF_SOME_YEAR.match(self.s, e.end)
-        if of_year and re.match(r"[^.;\n]{0,12}(?:tính thuế|sau|tiếp theo|trước)", self.s[of_year.end():]):
+        if of_year and re.match(r"[^.;\n]{0,12}(?:tính thuế|sau|tiếp theo|trước|kế hoạch)", self.s[of_year.end():]):
             return "recurring", yearly
         if of_year:
             return kind, When("day", label=when.label)
