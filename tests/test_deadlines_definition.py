@@ -105,6 +105,10 @@ KINDS = [
     ("Bộ Tài chính tổng hợp trước ngày 15 tháng 12 năm kế hoạch.",
      [("trước ngày 15 tháng 12", "recurring", "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=15")]),
     ("Các cơ quan tổ chức kiểm tra, đánh giá định kỳ an toàn thông tin.", [("định kỳ", "recurring", None)]),
+    ("Cơ quan tiến hành xác minh, trường hợp phức tạp có thể kéo dài nhưng không quá 60 ngày.",
+     [("không quá 60 ngày", "time_limit", "P60D")]),
+    ("Đối với doanh nghiệp được thí điểm, thời gian thực hiện thí điểm đến hết ngày 31 tháng 12 năm 2027.",
+     [("đến hết ngày 31 tháng 12 năm 2027", "deadline", "2027-12-31")]),
     ("Thời hiệu xử phạt vi phạm hành chính trong lĩnh vực phòng cháy là 01 năm.",
      [("01 năm", "time_limit", "P1Y")]),
     # "<deadline noun> ... là <date>"
@@ -121,6 +125,8 @@ def test_kinds(sentence, expected):
 # timetables (a page of 20 May 2025): a line that opens with its date, a schedule's table cell,
 # days of one month, a holiday's range around a lunar date
 TIMETABLES = [
+    ("Lịch thi tuyển sinh lớp 10 sẽ diễn ra vào các ngày 06/6/2025, 07/6/2025.",
+     [("vào các ngày 06/6/2025", "event", "2025-06-06"), ("07/6/2025", "event", "2025-06-07")]),
     ("Từ ngày 31/5/2025 đến ngày 13/6/2025: Chấm thi.",
      [("Từ ngày 31/5/2025 đến ngày 13/6/2025", "deadline", "2025-05-31/2025-06-13")]),
     ("Ngày 14/6/2025: Họp Hiệu trưởng các trường để xác định điểm chuẩn.",
@@ -185,6 +191,11 @@ NOT_DEADLINES = [
     # a condition on a continuous period, a lunar date
     "Đất trồng cây hàng năm không được sử dụng trong thời hạn 12 tháng liên tục.",
     "Lễ hội diễn ra vào ngày 15 tháng Giêng năm Bính Ngọ.",
+    # caps on quantities, history up to now, an advance on a schedule
+    "Thời gian lái xe của tài xế không quá 48 giờ trong một tuần, lái xe liên tục không quá 04 giờ.",
+    "Số lần thanh tra đối với mỗi doanh nghiệp không được quá 01 lần trong năm.",
+    "Đảng lãnh đạo nhân dân xây dựng xã hội mới (từ năm 1975 đến nay).",
+    "Được xem xét thăng quân hàm trước thời hạn không quá 24 tháng.",
     # a look-back, a report's name
     "Phiếu kết quả kiểm nghiệm của sản phẩm trong thời hạn 12 tháng tính đến ngày nộp hồ sơ.",
     "Các doanh nghiệp thực hiện báo cáo định kỳ năm 2025 như sau.",

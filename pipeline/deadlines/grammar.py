@@ -141,6 +141,7 @@ class Grammar:
             rf"(?:(?P<pos>{pos}){SP})?{words_alt(data.get('semester_words', ['học kỳ']))}{SP}(?P<t>II|I|1|2)(?!\w)"
             rf"(?:,?{SP}(?:của{SP})?năm{SP}học{SP}(?P<y1>{YEAR}) ?[-/] ?(?P<y2>(?:19|20)\d\d|\d\d)(?!\d))?")
         p["school_year_pos"] = rf"(?P<pos>{pos}){SP}năm{SP}học(?!{SP}\d)(?!\w)"
+        p["year_range"] = rf"năm{SP}(?P<y1>{YEAR}) ?[-–] ?(?P<y>{YEAR})(?![\d/])"
         p["year"] = rf"(?:(?P<pos>{pos}){SP})?năm{SP}(?P<y>{YEAR})"
         p["year_pos"] = rf"(?P<pos>{pos}){SP}năm(?!{SP}học)(?!{SP}\d)(?!\w)"
         p["year_after_to"] = rf"(?<=đến )(?P<y>{YEAR})|(?<=tới )(?P<y2>{YEAR})"
@@ -318,7 +319,7 @@ def _masked(gaps: list[tuple[int, int]], p: int) -> bool:
 _ANY_ORDER = ("recur_date", "recur", "recur_times", "day_range", "date_slash", "date_words", "half",
               "school_year", "semester", "quarter", "monthyear", "daymonth", "rel", "rel_nth",
               "sameday", "recur_week", "recur_each",
-              "school_year_pos", "year", "year_pos", "year_after_to")
+              "school_year_pos", "year_range", "year", "year_pos", "year_after_to")
 
 
 def _prefix_groups(name: str, pattern: str) -> str:

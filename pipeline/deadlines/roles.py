@@ -36,8 +36,8 @@ _RECUR = ("recur", "recur_each", "recur_times", "recur_date", "recur_week")
 _REL = ("rel", "rel_nth", "sameday")
 # periods that may open a clause as its deadline ("Quý IV/2025, các trường hoàn thành ..."); a
 # school year opening a clause is the scope of the whole plan ("Năm học 2024-2025, ngành ...")
-_PERIODS = ("monthyear", "quarter", "half", "year")
-_YEARLY = ("date_slash", "date_words", "monthyear", "quarter", "half", "year", "year_after_to")
+_PERIODS = ("monthyear", "quarter", "half", "year", "year_range")
+_YEARLY = ("year_range", "date_slash", "date_words", "monthyear", "quarter", "half", "year", "year_after_to")
 _DATES = ("date_slash", "date_words", "daymonth", "day_range")
 _CLAUSE_STOP = re.compile(r"[;:!?\n\t]|\.(?=\s|$)")
 _SENT_STOP = re.compile(r"[!?\n\t]|\.(?=\s+\S|$)")
@@ -74,6 +74,8 @@ _NOUN_AFTER = re.compile(
 _SCHEDULE_CELL = ("ngày", "từ", "trước", "đến", "chậm nhất", "hạn", "trong", "vào")
 _YEAR_AFTER = re.compile(r"\s{1,3}năm\s{1,3}(?:19|20)\d\d", re.I)
 _PAREN = re.compile(r"\([^()\n\t]{0,120}\)")
+_LIMIT_NOUN = re.compile(r"(?<!\w)(?:thời\s{1,3}gian|thời\s{1,3}hạn|kéo\s{1,3}dài|gia\s{1,3}hạn)(?!\w)", re.I)
+_UNTIL_NOW = re.compile(r"\s{0,3}(?:đến|tới)\s{1,3}(?:nay|bây\s{1,3}giờ|hiện\s{1,3}nay)(?!\w)", re.I)
 _COLON_AFTER = re.compile(r"\s{0,3}[.:]?\s{0,2}:")
 _THEN = re.compile(r"(?<!\w)thì(?!\w)", re.I)
 _CLOCK_AFTER = re.compile(r",? {0,3}(?:\d{2}(?!\d)|(?:hàng|hằng|mỗi) {1,3}ngày|ngày(?!\s{1,3}làm)|sáng|chiều|tối|trưa)(?!\w)", re.I)
@@ -103,6 +105,9 @@ def _cues() -> dict:
         "recurrence": re.compile(rf"(?<!\w){words_alt(r['recurrence_words'])}(?!\w)", re.I),
         "deadline_is": re.compile(rf"(?<!\w){words_alt(r['deadline_nouns'])}(?!\w)[^;:.\n\t]{{0,120}}(?<!\w)là {{1,3}}$", re.I),
         "not_in_clause": re.compile(rf"(?<!\w){words_alt(r['not_in_clause'])}(?!\w)", re.I),
+        "cap": frozenset(" ".join(w.split()) for w in r["cap_triggers"]),
+        "schedule_label": re.compile(rf"(?<!\w){words_alt(r['schedule_labels'])}\s{{0,3}}:?\s{{0,3}}$", re.I),
+        "report_noun": re.compile(rf"(?<!\w){words_alt(r['report_nouns'])}(?!\w)", re.I),
         "binding": re.compile(rf"(?<!\w){words_alt(r['binding_words'])}(?!\w)", re.I),
         "basis": re.compile(rf"(?<!\w){words_alt(r['basis_words'])}(?!\w)", re.I),
         "chrome": tuple(r["chrome_line_starts"]),
@@ -353,6 +358,8 @@ class Roles:
             if _NUM_RANGE_BEFORE.search(s, max(cs, e.start - 12), e.start) and words not in (
                     "trong thời hạn", "chậm nhất", "thời hạn"):
                 return None, None  # "từ 01 đến 03 ngày", "0,25 ngày"
+        if words in ("từ", "kể từ") and _UNTIL_NOW.match(s, e.end):
+            return None, None  # "(từ năm 1975 đến nay)": a period of history
         if words in ("đến", "tới", "đến hết", "từ nay đến"):
             if _STATUS_AFTER.match(s, e.end) or _TALLY_BEFORE.search(s, max(cs, anchor - 10), anchor):
                 return None, None  # "đến ngày 19/11/2025 đã có ...", "tính đến ngày ..."
@@ -369,6 +376,11 @@ class Roles:
         # 3. by form
         if e.type in _RECUR:
             return self._recurrence(e, cs, ce)
+        unit = (e.groups.get("unit") or "").lower()
+        if words in c["cap"] and not has_anchor and e.type in _REL + ("recur_times",) and (
+                e.type == "recur_times" or unit == "giờ"
+                or not (_LIMIT_NOUN.search(s, cs, anchor) or self._obliged(cs, ce, anchor))):
+            return None, None  # "lái xe liên tục không quá 04 giờ": a cap on a quantity
         if e.type in _REL:
             if words in c["strong_limit"] and not _REL_BACKWARD.match(s, e.end):
                 return "time_limit", f"rel/{words}"
@@ -392,6 +404,9 @@ class Roles:
         if e.type in _DATES + ("range",) and self._whole_cell(e):
             return ("deadline" if T is not None and words not in ("vào", "ngày", "lúc") or e.type == "range"
                     else "event"), "table_cell"
+        # "Ngày thi 24 - 25/1/2026; Ngày đăng ký 5 - 15/12/2025"
+        if e.type in _DATES + ("range",) and c["schedule_label"].search(s, max(cs, anchor - 30), anchor):
+            return "event", "schedule_label"
         # timetable rows: "Khai giảng: Ngày 05/9/2025"
         if e.type in _DATES and (ls is None or ls.start >= anchor - 120) \
                 and c["event_label"].search(s, line_from, anchor) and (
@@ -416,9 +431,13 @@ class Roles:
                     and c["range_from"].search(s, max(cs, anchor - 30), anchor):
                 return None, None  # the end of a period ("giai đoạn 2021 đến 2025")
             strong = T.get("strong") and words not in ("đến", "tới", "trước", "sau", "đến hết")
-            if strong or (not basis and self._obliged(cs, ce, anchor)) or e.inherited:
+            scheduled = e.type in _DATES + ("range",) and words not in ("đến", "tới", "đến hết") \
+                and c["event"].search(s, max(cs, anchor - 80), anchor) is not None
+            if strong or (not basis and (self._obliged(cs, ce, anchor) or scheduled)) or e.inherited:
                 return self._kind_of(e, T, cs, ce, anchor), f"trigger:{words}"
             return None, None
+        if self._report_period(cs, e.start):
+            return None, None  # "báo cáo tình hình sử dụng lao động cuối năm 2025": the report's period
         if e.groups.get("pos") and e.type in ("year", "quarter", "monthyear", "school_year", "semester"):
             if not basis and self._obliged(cs, ce, anchor):
                 return ("target" if target else "deadline"), "position"
@@ -440,6 +459,14 @@ class Roles:
         if self._time_cells is None:
             self._time_cells = set(self.att.time_cells())
         return self._time_cells
+
+    def _report_period(self, cs: int, at: int) -> bool:
+        """A report, a tally or a result noun shortly before, with no verb between it and the
+        expression: the period qualifies the noun."""
+        m = None
+        for m in self.c["report_noun"].finditer(self.s, max(cs, at - 70), at):
+            pass
+        return m is not None and self._obligation(m.end(), at) is None
 
     def _whole_cell(self, e: Expr) -> bool:
         """The expression fills its table cell, give or take "Dự kiến" and a full stop (cells
@@ -515,10 +542,10 @@ class Roles:
             return False
         opener = s[cs:at].lstrip(" -+•*0123456789.)").lower()
         if opener.startswith(c["basis_opener"]):
-            # "Theo Kế hoạch, trước ngày 18/4/2025, Sở Nội vụ thẩm định ...": "theo" ends at its
-            # comma when a task follows; "Về ..." heads a topic to the clause's end
+            # "Theo Kế hoạch, trước ngày 18/4/2025, Sở Nội vụ thẩm định ...": "theo", "đối với"
+            # end at their comma when a task follows; "Về ..." heads a topic to the clause's end
             comma = s.find(",", cs, at)
-            if not opener.startswith("theo") or comma < 0 or self._obligation(comma, ce) is None:
+            if opener.startswith("về") or comma < 0 or self._obligation(comma, ce) is None:
                 return True
         if c["basis"].search(s, lo, at):
             return True
@@ -593,7 +620,7 @@ class Roles:
         if T.get("kind") == "target":
             return "target"
         words = " ".join(T["words"].lower().split())
-        if words in ("vào", "vào ngày", "ngày", "diễn ra vào", "từ") or e.type == "range":
+        if words in ("vào", "vào ngày", "vào các", "ngày", "diễn ra vào", "từ", "lúc") or e.type == "range":
             if self.c["event"].search(self.s, max(cs, at - 80), at) and not re.search(
                     r"(?<!\w)(?:hoàn thành|báo cáo|gửi|nộp)(?!\w)", self.s[cs:at], re.I):
                 return "event"

@@ -330,6 +330,8 @@ def resolve(e: Expr, g: Grammar, ctx: Context) -> When:
         return school_year(doc_school_year(ctx), ctx)
     if t == "year":
         return year(int(gr["y"]))
+    if t == "year_range":
+        return span(year(int(gr["y1"])), year(int(gr["y"])))
     if t == "year_pos":
         return year(ctx.doc.year)
     if t == "year_after_to":
