@@ -125,6 +125,7 @@ def test_kinds(sentence, expected):
 # timetables (a page of 20 May 2025): a line that opens with its date, a schedule's table cell,
 # days of one month, a holiday's range around a lunar date
 TIMETABLES = [
+    ("Ngày thi: Ngày 06, 07/6/2025.", [("Ngày 06, 07/6/2025", "event", "2025-06-06/2025-06-07")]),
     ("Lịch thi tuyển sinh lớp 10 sẽ diễn ra vào các ngày 06/6/2025, 07/6/2025.",
      [("vào các ngày 06/6/2025", "event", "2025-06-06"), ("07/6/2025", "event", "2025-06-07")]),
     ("Từ ngày 31/5/2025 đến ngày 13/6/2025: Chấm thi.",
@@ -196,6 +197,9 @@ NOT_DEADLINES = [
     "Số lần thanh tra đối với mỗi doanh nghiệp không được quá 01 lần trong năm.",
     "Đảng lãnh đạo nhân dân xây dựng xã hội mới (từ năm 1975 đến nay).",
     "Được xem xét thăng quân hàm trước thời hạn không quá 24 tháng.",
+    # experience, a first time
+    "Yêu cầu có tối thiểu 03 năm kinh nghiệm tại các bộ phận nghiệp vụ.",
+    "Trình Hội đồng nhân dân hồ sơ ban hành bảng giá đất lần đầu năm 2026.",
     # a look-back, a report's name
     "Phiếu kết quả kiểm nghiệm của sản phẩm trong thời hạn 12 tháng tính đến ngày nộp hồ sơ.",
     "Các doanh nghiệp thực hiện báo cáo định kỳ năm 2025 như sau.",

@@ -117,7 +117,7 @@ class Grammar:
         hour = rf"(?:\d{{1,2}} ?(?:h|giờ)(?: ?\d{{2}}(?: ?phút)?)?,?{SP})"  # "17h00 ngày 15/12/2024"
         # "từ ngày 02-04/6/2025": days of one month
         p["day_range"] = (
-            rf"(?:ngày{SP})?(?P<d1>{DAY}) ?[-–] ?(?P<d>{DAY})/(?P<m>{MONTH})/(?P<y>{YEAR})(?![/\d])")
+            rf"(?:ngày{SP})?(?P<d1>{DAY})(?: ?[-–] ?|, ?)(?P<d>{DAY})/(?P<m>{MONTH})/(?P<y>{YEAR})(?![/\d])")
         p["date_slash"] = (
             rf"{hour}?(?:ngày{SP})?(?P<d>{DAY})(?P<sep>[/.\-])(?P<m>{MONTH})(?P=sep)(?P<y>{YEAR})(?![/\d])")
         p["date_words"] = (
@@ -161,7 +161,7 @@ class Grammar:
         # ("15 ngày", "02 (hai) ngày", "(10) ngày"), an hour, a day or month after its word
         # ("tháng 3"). One regex whose every match opens with a digit, which the engine scans
         # for quickly; case-sensitive on purpose (unit words are lower case in running text).
-        unit_before = "|".join(f"(?<={w} \\d)|(?<={w} \\d\\d)" for w in ("tháng", "ngày", "quý"))
+        unit_before = "|".join(f"(?<={w} \\d)|(?<={w} \\d\\d)" for w in ("tháng", "ngày", "quý", "Tháng", "Ngày", "Quý"))
         self.number_re = re.compile(
             r"\d{1,4}(?:(?<=[12][09]\d\d)(?![\d/])|(?<!\d\d\d)[/.\-]\d"
             rf"|(?<!\d\d\d\d)(?: ?\(|\)? {words_alt(anchors['after_number'])}(?!\w)| ?(?:h\d|giờ)"

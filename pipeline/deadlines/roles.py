@@ -61,6 +61,7 @@ _ONE = {"một", "1", "01"}
 _DOCNO_BEFORE = re.compile(r"\d{1,5}[/-][A-ZĐ][\w/.&-]{0,30},?\s{1,3}$")
 # a quiz page ("Câu 1: ...", options "A. ... B. ..."): its options are not tasks
 _QUIZ_QUESTION = re.compile(r"^Câu \d{1,3}\s?[:.]", re.M)
+_QUIZ_OPTION = re.compile(r"^[A-D]\.\s", re.M)
 _DIRECTION = re.compile(r" {1,3}(?:[A-ZĐ]|các {1,3}(?:sở|phòng|đơn vị|cơ quan))")
 _CONDITION = re.compile(r"[\s\-+•*\d.)a-zđ]{0,6}(?:trường\s{1,3}hợp|nếu)(?!\w)", re.I)
 _OR_AD_HOC = re.compile(r"^\s{0,3}(?:hoặc|và)\s{1,3}(?:đột\s{1,3}xuất|khi\s{1,3}có\s{1,3}yêu\s{1,3}cầu)", re.I)
@@ -76,6 +77,7 @@ _YEAR_AFTER = re.compile(r"\s{1,3}năm\s{1,3}(?:19|20)\d\d", re.I)
 _PAREN = re.compile(r"\([^()\n\t]{0,120}\)")
 _LIMIT_NOUN = re.compile(r"(?<!\w)(?:thời\s{1,3}gian|thời\s{1,3}hạn|kéo\s{1,3}dài|gia\s{1,3}hạn)(?!\w)", re.I)
 _UNTIL_NOW = re.compile(r"\s{0,3}(?:đến|tới)\s{1,3}(?:nay|bây\s{1,3}giờ|hiện\s{1,3}nay)(?!\w)", re.I)
+_ONCE_BEFORE = re.compile(r"(?<!\w)lần\s{1,3}$", re.I)
 _COLON_AFTER = re.compile(r"\s{0,3}[.:]?\s{0,2}:")
 _THEN = re.compile(r"(?<!\w)thì(?!\w)", re.I)
 _CLOCK_AFTER = re.compile(r",? {0,3}(?:\d{2}(?!\d)|(?:hàng|hằng|mỗi) {1,3}ngày|ngày(?!\s{1,3}làm)|sáng|chiều|tối|trưa)(?!\w)", re.I)
@@ -138,8 +140,9 @@ class Roles:
         self.title_end = self._title_end()
         self.title_repeats = self._title_repeats()
         self._chrome: dict[int, bool] = {}
-        self.descriptive = any(m in self.s for m in self.c["descriptive"]) \
-            or len(_QUIZ_QUESTION.findall(self.s, 0, 200000)) >= 3
+        self.descriptive = any(m in self.s for m in self.c["descriptive"]) or (
+            len(_QUIZ_QUESTION.findall(self.s, 0, 200000)) >= 3
+            and len(_QUIZ_OPTION.findall(self.s, 0, 200000)) >= 6)
         self.ref = self._reference(exprs)
 
     # ------------------------------------------------------------------ document-level facts
@@ -439,6 +442,8 @@ class Roles:
         if self._report_period(cs, e.start):
             return None, None  # "báo cáo tình hình sử dụng lao động cuối năm 2025": the report's period
         if e.groups.get("pos") and e.type in ("year", "quarter", "monthyear", "school_year", "semester"):
+            if _ONCE_BEFORE.search(s, max(cs, e.start - 6), e.start):
+                return None, None  # "ban hành bảng giá đất lần đầu năm 2026": the first time, not the start
             if not basis and self._obliged(cs, ce, anchor):
                 return ("target" if target else "deadline"), "position"
             return None, None
