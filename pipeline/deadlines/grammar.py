@@ -85,7 +85,7 @@ class Grammar:
         m_any = f"(?:{MONTH}(?!\\d)|{month_w})"
 
         anchor = (rf"(?:(?:ngày{SP}{DAY}/{MONTH}/{YEAR}|ngày{SP}{DAY}{SP}tháng{SP}{MONTH}{SP}năm{SP}{YEAR})(?! {{0,3}}(?:đến|tới|-|–)(?!\w))"
-                  rf"|{self_anchor}(?!\w)|(?:ngày|khi|thời{SP}điểm)(?:{SP}[^\s,;.()]{{1,20}}){{1,4}})")
+                  rf"|{self_anchor}(?!\w)|(?:ngày(?!{SP}\d)|khi|thời{SP}điểm)(?:{SP}[^\s,;.()]{{1,20}}){{1,4}})")
         p = {}
         p["recur_date"] = (
             rf"(?:ngày{SP}(?P<d>{DAY})(?:(?:{SP}tháng{SP}|/)(?P<m>{MONTH}))?"

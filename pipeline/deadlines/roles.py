@@ -78,6 +78,7 @@ _PAREN = re.compile(r"\([^()\n\t]{0,120}\)")
 _LIMIT_NOUN = re.compile(r"(?<!\w)(?:thời\s{1,3}gian|thời\s{1,3}hạn|kéo\s{1,3}dài|gia\s{1,3}hạn)(?!\w)", re.I)
 _UNTIL_NOW = re.compile(r"\s{0,3}(?:đến|tới)\s{1,3}(?:nay|bây\s{1,3}giờ|hiện\s{1,3}nay)(?!\w)", re.I)
 _ONCE_BEFORE = re.compile(r"(?<!\w)lần\s{1,3}$", re.I)
+_LASTS_BEFORE = re.compile(r"(?<!\w)(?:diễn\s{1,3}ra|kéo\s{1,3}dài|được\s{1,3}tổ\s{1,3}chức)\s{1,3}$", re.I)
 _COLON_AFTER = re.compile(r"\s{0,3}[.:]?\s{0,2}:")
 _THEN = re.compile(r"(?<!\w)thì(?!\w)", re.I)
 _CLOCK_AFTER = re.compile(r",? {0,3}(?:\d{2}(?!\d)|(?:hàng|hằng|mỗi) {1,3}ngày|ngày(?!\s{1,3}làm)|sáng|chiều|tối|trưa)(?!\w)", re.I)
@@ -384,6 +385,8 @@ class Roles:
                 e.type == "recur_times" or unit == "giờ"
                 or not (_LIMIT_NOUN.search(s, cs, anchor) or self._obliged(cs, ce, anchor))):
             return None, None  # "lái xe liên tục không quá 04 giờ": a cap on a quantity
+        if e.type in _REL and not has_anchor and _LASTS_BEFORE.search(s, max(cs, anchor - 20), anchor):
+            return None, None  # "kỳ thi sẽ diễn ra trong 03 ngày": how long an event lasts
         if e.type in _REL:
             if words in c["strong_limit"] and not _REL_BACKWARD.match(s, e.end):
                 return "time_limit", f"rel/{words}"
@@ -550,7 +553,8 @@ class Roles:
             # "Theo Kế hoạch, trước ngày 18/4/2025, Sở Nội vụ thẩm định ...": "theo", "đối với"
             # end at their comma when a task follows; "Về ..." heads a topic to the clause's end
             comma = s.find(",", cs, at)
-            if opener.startswith("về") or comma < 0 or self._obligation(comma, ce) is None:
+            if opener.startswith("về") or comma < 0 or (
+                    self._obligation(comma, ce) is None and c["event"].search(s, comma, ce) is None):
                 return True
         if c["basis"].search(s, lo, at):
             return True
