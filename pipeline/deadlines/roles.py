@@ -48,13 +48,8 @@ _GAP_RANGE = re.compile(
 _LUNAR_AFTER = re.compile(r" {1,3}(?:năm {1,3}(?-i:[A-ZĐ])|âm lịch|\(?al\)?(?!\w))", re.I)
 _COORD_GAP = re.compile(r"[^;.:()\n\t]{0,60}")
 _COORD_WORD = re.compile(r",|(?<!\w)(?:và|hoặc)(?!\w)", re.I)
-_STATUS_AFTER = re.compile(r",? {0,3}(?:đã|chưa|vẫn|mới|chỉ còn|còn)(?!\w)", re.I)
-_TALLY_BEFORE = re.compile(r"(?:tính|cho|so với|tới)\s+$", re.I)
 _NUM_RANGE_BEFORE = re.compile(
     r"(?<!\w)(?:từ\s{1,3})?\d{1,3}(?:[,.]\d+)?\s{0,3}(?:(?:ngày|tháng|năm|tuần|giờ)\s{1,3})?(?:-|đến|tới)?\s{0,3}$", re.I)
-_MODAL = re.compile(r"(?<!\w)(?:phải|cần|sẽ|đề nghị|yêu cầu)(?!\w)", re.I)
-_REL_BACKWARD = re.compile(
-    r"\s{1,3}(?:qua|trở\s{1,3}lại|gần\s{1,3}đây|gần\s{1,3}nhất|trước\s{1,3}đó|tính\s{1,3}đến)(?!\w)", re.I)
 _OF_SOME_YEAR = re.compile(r",? {0,3}(?:của {1,3})?năm(?! {1,3}\d)(?! {1,3}(?-i:[A-ZĐ]))(?!\w)", re.I)
 _BLANK_DAY = re.compile(r"ngày\s*$", re.I)
 _ONE = {"một", "1", "01"}
@@ -63,22 +58,12 @@ _DOCNO_BEFORE = re.compile(r"\d{1,5}[/-][A-ZĐ][\w/.&-]{0,30},?\s{1,3}$")
 _QUIZ_QUESTION = re.compile(r"^Câu \d{1,3}\s?[:.]", re.M)
 _QUIZ_OPTION = re.compile(r"^[A-D]\.\s", re.M)
 _DIRECTION = re.compile(r" {1,3}(?:[A-ZĐ]|các {1,3}(?:sở|phòng|đơn vị|cơ quan))")
-_CONDITION = re.compile(r"[\s\-+•*\d.)a-zđ]{0,6}(?:trường\s{1,3}hợp|nếu)(?!\w)", re.I)
 _OR_AD_HOC = re.compile(r"^\s{0,3}(?:hoặc|và)\s{1,3}(?:đột\s{1,3}xuất|khi\s{1,3}có\s{1,3}yêu\s{1,3}cầu)", re.I)
 _NUMBERING_ONLY = re.compile(r"[\s\-+•*]*(?:(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ])[.)]\s*)?")
-_DONE_BEFORE = re.compile(r"(?<!\w)(?:đã|đang|vừa)(?:\s{1,3}được)?(?:\s{1,3}tiếp\s{1,3}tục)?\s{1,3}$", re.I)
 _COPULA = re.compile(r",?\s{1,3}là(?!\w)", re.I)
-# a bare "d/m" followed by a word that cannot follow a day ("1/3 định biên"): a fraction
-_NOUN_AFTER = re.compile(
-    r" {1,3}(?!(?:năm|hằng|hàng|và|đến|tới|hoặc|để|của|mỗi|trong|tại|cho|các|theo|thì|như|là|"
-    r"này|đó|sau|trước|hoặc|với|vào|lúc|do|đã|sẽ|phải|bắt|kết|âm|dương|tết|al|dl)(?!\w))[a-zđà-ỹ]", re.I)
-_SCHEDULE_CELL = ("ngày", "từ", "trước", "đến", "chậm nhất", "hạn", "trong", "vào")
 _YEAR_AFTER = re.compile(r"\s{1,3}năm\s{1,3}(?:19|20)\d\d", re.I)
 _PAREN = re.compile(r"\([^()\n\t]{0,120}\)")
-_LIMIT_NOUN = re.compile(r"(?<!\w)(?:thời\s{1,3}gian|thời\s{1,3}hạn|kéo\s{1,3}dài|gia\s{1,3}hạn)(?!\w)", re.I)
-_UNTIL_NOW = re.compile(r"\s{0,3}(?:đến|tới)\s{1,3}(?:nay|bây\s{1,3}giờ|hiện\s{1,3}nay)(?!\w)", re.I)
 _ONCE_BEFORE = re.compile(r"(?<!\w)lần\s{1,3}$", re.I)
-_LASTS_BEFORE = re.compile(r"(?<!\w)(?:diễn\s{1,3}ra|kéo\s{1,3}dài|được\s{1,3}tổ\s{1,3}chức)\s{1,3}$", re.I)
 _COLON_AFTER = re.compile(r"\s{0,3}[.:]?\s{0,2}:")
 _THEN = re.compile(r"(?<!\w)thì(?!\w)", re.I)
 _CLOCK_AFTER = re.compile(r",? {0,3}(?:\d{2}(?!\d)|(?:hàng|hằng|mỗi) {1,3}ngày|ngày(?!\s{1,3}làm)|sáng|chiều|tối|trưa)(?!\w)", re.I)
@@ -111,6 +96,7 @@ def _cues() -> dict:
         "cap": frozenset(" ".join(w.split()) for w in r["cap_triggers"]),
         "schedule_label": re.compile(rf"(?<!\w){words_alt(r['schedule_labels'])}\s{{0,3}}:?\s{{0,3}}$", re.I),
         "report_noun": re.compile(rf"(?<!\w){words_alt(r['report_nouns'])}(?!\w)", re.I),
+        **_phrases(r["phrases"]),
         "binding": re.compile(rf"(?<!\w){words_alt(r['binding_words'])}(?!\w)", re.I),
         "basis": re.compile(rf"(?<!\w){words_alt(r['basis_words'])}(?!\w)", re.I),
         "chrome": tuple(r["chrome_line_starts"]),
@@ -126,6 +112,25 @@ def _cues() -> dict:
         "period_before": re.compile(
             rf"(?:giai{SP}đoạn|thời{SP}kỳ|thời{SP}kì){SP}(?:từ{SP})?(?:năm{SP})?(?:19|20)\d\d ?[-–]? ?(?:(?:19|20)\d\d)? {{0,3}},? {{0,3}}$", re.I),
         "range_from": re.compile(rf"(?:từ|giai{SP}đoạn|thời{SP}kỳ){SP}(?:năm{SP})?(?:19|20)\d\d{SP}$", re.I),
+    }
+
+
+def _phrases(ph: dict) -> dict:
+    """Patterns for the word lists read at fixed places around an expression."""
+    alt = words_alt
+    return {
+        "status_after": re.compile(rf",? {{0,3}}{alt(ph['status_after'])}(?!\w)", re.I),
+        "tally_before": re.compile(rf"(?<!\w){alt(ph['tally_before'])}\s+$", re.I),
+        "modal": re.compile(rf"(?<!\w){alt(ph['modal'])}(?!\w)", re.I),
+        "backward_after": re.compile(rf"\s{{1,3}}{alt(ph['backward_after'])}(?!\w)", re.I),
+        "condition": re.compile(rf"[\s\-+•*\d.)a-zđ]{{0,6}}{alt(ph['condition_openers'])}(?!\w)", re.I),
+        "done_before": re.compile(
+            rf"(?<!\w){alt(ph['done_before'])}(?:\s{{1,3}}được)?(?:\s{{1,3}}tiếp\s{{1,3}}tục)?\s{{1,3}}$", re.I),
+        "noun_after": re.compile(rf" {{1,3}}(?!{alt(ph['date_followers'])}(?!\w))[a-zđà-ỹ]", re.I),
+        "schedule_cell": tuple(ph["schedule_cell_openers"]),
+        "limit_noun": re.compile(rf"(?<!\w){alt(ph['limit_nouns'])}(?!\w)", re.I),
+        "until_now": re.compile(rf"\s{{0,3}}(?:đến|tới)\s{{1,3}}{alt(ph['until_now'])}(?!\w)", re.I),
+        "lasts_before": re.compile(rf"(?<!\w){alt(ph['lasts_before'])}\s{{1,3}}$", re.I),
     }
 
 
@@ -330,7 +335,7 @@ class Roles:
             return None, None  # a question (a Q&A heading), not a prescription
         if c["not_in_clause"].search(s, cs, ce):
             return None, None
-        if _CONDITION.match(s, cs, anchor) and _THEN.search(s, e.end, ce):
+        if c["condition"].match(s, cs, anchor) and _THEN.search(s, e.end, ce):
             return None, None  # "Trường hợp trả kết quả trong ngày ... thì ...": a condition
         T = e.trigger
         words = " ".join(T["words"].lower().split()) if T else ""
@@ -351,21 +356,21 @@ class Roles:
         if e.type == "daymonth" and _LUNAR_AFTER.match(s, e.end):
             return None, None
         if e.type == "daymonth" and e.groups.get("d3") and (
-                c["fraction"].match(s, e.end) or _NOUN_AFTER.match(s, e.end)):
+                c["fraction"].match(s, e.end) or c["noun_after"].match(s, e.end)):
             return None, None  # "treo cờ đến 2/3 chiều cao", "không quá 1/3 định biên": a fraction
         if e.type == "rel" and not has_anchor:
             n = (e.groups.get("n") or "").lower()
             if n in _ONE and words in ("trong", "mỗi", "") and c["rate"].search(s, max(cs, anchor - 60), anchor + len(words)):
                 return None, None  # "không quá 200 giờ trong một năm"
-            if _REL_BACKWARD.match(s, e.end):
+            if c["backward_after"].match(s, e.end):
                 return None, None  # "trong 5 năm qua"
             if _NUM_RANGE_BEFORE.search(s, max(cs, e.start - 12), e.start) and words not in (
                     "trong thời hạn", "chậm nhất", "thời hạn"):
                 return None, None  # "từ 01 đến 03 ngày", "0,25 ngày"
-        if words in ("từ", "kể từ") and _UNTIL_NOW.match(s, e.end):
+        if words in ("từ", "kể từ") and c["until_now"].match(s, e.end):
             return None, None  # "(từ năm 1975 đến nay)": a period of history
         if words in ("đến", "tới", "đến hết", "từ nay đến"):
-            if _STATUS_AFTER.match(s, e.end) or _TALLY_BEFORE.search(s, max(cs, anchor - 10), anchor):
+            if c["status_after"].match(s, e.end) or c["tally_before"].search(s, max(cs, anchor - 10), anchor):
                 return None, None  # "đến ngày 19/11/2025 đã có ...", "tính đến ngày ..."
         # 2. by position
         if self._in_time_cell(e):
@@ -383,12 +388,12 @@ class Roles:
         unit = (e.groups.get("unit") or "").lower()
         if words in c["cap"] and not has_anchor and e.type in _REL + ("recur_times",) and (
                 e.type == "recur_times" or unit == "giờ"
-                or not (_LIMIT_NOUN.search(s, cs, anchor) or self._obliged(cs, ce, anchor))):
+                or not (c["limit_noun"].search(s, cs, anchor) or self._obliged(cs, ce, anchor))):
             return None, None  # "lái xe liên tục không quá 04 giờ": a cap on a quantity
-        if e.type in _REL and not has_anchor and _LASTS_BEFORE.search(s, max(cs, anchor - 20), anchor):
+        if e.type in _REL and not has_anchor and c["lasts_before"].search(s, max(cs, anchor - 20), anchor):
             return None, None  # "kỳ thi sẽ diễn ra trong 03 ngày": how long an event lasts
         if e.type in _REL:
-            if words in c["strong_limit"] and not _REL_BACKWARD.match(s, e.end):
+            if words in c["strong_limit"] and not c["backward_after"].match(s, e.end):
                 return "time_limit", f"rel/{words}"
             if has_anchor or ((T is not None or e.type == "sameday")
                               and words not in ("đến", "tới", "từ", "đến hết")
@@ -494,7 +499,7 @@ class Roles:
         # a schedule's cell says "Ngày 09/02/2026", "Từ ngày ... đến ngày ...", "Dự kiến ...";
         # a bare "03 tháng 8 năm 2024 - nay" is a record's date (a term of office)
         said = s[e.span_start:e.start + 5].lower()
-        return len(rest) <= 12 and (e.type == "range" or said.startswith(_SCHEDULE_CELL)) \
+        return len(rest) <= 12 and (e.type == "range" or said.startswith(self.c["schedule_cell"])) \
             and "nay" not in rest.lower()
 
     def _chrome_line(self, ln) -> bool:
@@ -532,9 +537,9 @@ class Roles:
         for m in self.c["obligation"].finditer(s, a, b):
             pm = self.c["passive"].search(s, max(0, m.start() - 8), m.end())
             if pm is not None and pm.end() == m.end() \
-                    and not _MODAL.search(s, max(0, m.start() - 20), m.start()):
+                    and not self.c["modal"].search(s, max(0, m.start() - 20), m.start()):
                 continue
-            if _DONE_BEFORE.search(s, max(0, m.start() - 20), m.start()):
+            if self.c["done_before"].search(s, max(0, m.start() - 20), m.start()):
                 continue  # "đã ban hành", "đang được tiếp tục cập nhật": a state, not a task
             return m
         return None
