@@ -144,7 +144,8 @@ def extract_deadlines(text: Text, *, doc_date: Optional[str] = None,
             section=att.section(e.start), task=att.task(start, e.end), agency=agency,
             partners=partners, due_start=when.start, due_end=when.end, rrule=when.rrule,
             duration=when.duration, anchor=when.anchor, precision=when.precision))
-    out.extend(_bare_cells(t, att, roles, out))
+    if "\t" in s:  # table rows keep their cells apart with tabs
+        out.extend(_bare_cells(t, att, roles, out))
     out.sort(key=lambda d: (d.start, d.end))
     return out
 

@@ -225,14 +225,15 @@ class Grammar:
                 gaps.append((pos, a))
             pos = max(pos, b)
         gaps.append((pos, len(s)))
-        cands = self._number_candidates(s, low, gaps)
+        words = []
         for w in self.anchor_words:
             i = low.find(w)
             while i >= 0:
-                cands.append(i)
+                words.append(i)
                 i = low.find(w, i + len(w))
         if skip:
-            cands = [p for p in cands if not _masked(gaps, p)]
+            words = [p for p in words if not _masked(gaps, p)]
+        cands = self._number_candidates(s, low, gaps) + words  # numbers: found outside the masks
         cands.sort()
         out: list[Expr] = []
         last = 0
@@ -254,6 +255,8 @@ class Grammar:
                     break
                 starts.append(ws)
                 q = ws
+            if len(starts) == 1 and s[p:p + 4].isdigit() and not low.endswith(_YEAR_OPENERS, max(0, p - 4), p):
+                continue  # a year with no word before it that a pattern opens with: nothing starts here
             for st in reversed(starts):
                 m = match(s, st)
                 if m is not None and m.end() > p:
@@ -310,6 +313,7 @@ class Grammar:
 
 
 _DIGITS = re.compile(r"\d+")
+_YEAR_OPENERS = ("đến ", "tới ")  # year_after_to: "đến 2025"
 
 
 def _masked(gaps: list[tuple[int, int]], p: int) -> bool:

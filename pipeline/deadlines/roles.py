@@ -513,8 +513,9 @@ class Roles:
         return hit
 
     def _in_time_cell(self, e: Expr) -> bool:
-        if not self.time_cells:
-            return False
+        ln = self.att.line_at(e.start)
+        if ln is None or ln.kind != "table_row" or not self.time_cells:
+            return False  # tables are read only for an expression inside one
         cell = self.att.cell_at(e.start)
         if cell is None:
             return False
