@@ -1,6 +1,7 @@
 """The single place that orders the stages over one document.
 
-read → normalise → header → sections → citations → deadlines → DocumentRecord.
+read → normalise → header → sections → citations → (site chrome left out) → deadlines →
+DocumentRecord.
 The CLI, ingest, the evaluation and the spaCy component all call these functions, so there is
 no second path that drifts.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .chrome import chrome_spans, inside
 from .citations import extract_citations
 from .deadlines import effective_date, extract_deadlines
 from .header import parse_header
@@ -22,11 +24,15 @@ def extract_text(text: Text) -> DocumentRecord:
     header.effective = effective_date(text, header.best_date())
     sections = parse_sections(text)
     citations, relations, named_refs = extract_citations(text, header=header, sections=sections)
+    chrome = chrome_spans(text)
+    if chrome:  # a portal's own notices cite nothing of the document's
+        citations = [c for c in citations if not inside(chrome, c.start)]
+        named_refs = [n for n in named_refs if not inside(chrome, n.start)]
     deadlines = extract_deadlines(
         text,
         doc_date=header.best_date(),
         sections=sections,
-        masks=[(c.start, c.end) for c in citations],
+        masks=[(c.start, c.end) for c in citations] + chrome,
     )
     return DocumentRecord(text, header, sections, citations, relations, named_refs, deadlines)
 
