@@ -45,9 +45,14 @@ def chrome_spans(text: Text | str) -> list[tuple[int, int]]:
         while i >= 0:
             spans.append(_line_bounds(s, i, i + len(phrase)))
             i = s.find(phrase, i + len(phrase))
+    for phrase in data.get("ends", []):
+        i = s.find(phrase)
+        while i >= 0:
+            spans.append((s.rfind("\n", 0, i) + 1, i + len(phrase)))
+            i = s.find(phrase, i + len(phrase))
     merged: list[list[int]] = []
     for a, b in sorted(spans):
-        if merged and a <= merged[-1][1] + 1:
+        if merged and a <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], b)
         else:
             merged.append([a, b])

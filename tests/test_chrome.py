@@ -7,6 +7,8 @@ from pipeline.extract import extract_string
 
 PAGE = """# Dữ liệu cá nhân nhạy cảm là gì?
 
+*Dữ liệu cá nhân nhạy cảm theo Nghị định 13/2023/NĐ-CP là gì? (Hình từ Internet)*
+
 Căn cứ tại khoản 4 Điều 2 Nghị định 13/2023/NĐ-CP thì dữ liệu cá nhân nhạy cảm gồm ...
 
 **THÔNG BÁO **
@@ -38,4 +40,5 @@ def test_spans_cover_the_notice_lines_only():
     spans = chrome_spans(rec.text)
     assert spans and inside(spans, s.index("Kính gửi")) and inside(spans, s.index("Bạn vừa bị"))
     assert not inside(spans, s.index("Căn cứ tại khoản 4"))
+    assert inside(spans, s.index("(Hình từ Internet)"))  # a caption repeating the title
     assert chrome_spans("Không có gì ở đây.") == []

@@ -489,12 +489,13 @@ class Roles:
             return False
         s = self.s
         sep = "\t" if ln.kind == "table_row" else " | "
-        if s.count(sep, ln.start, ln.end) < 1:
+        lo, hi = max(ln.start, e.span_start - 200), min(ln.end, e.end + 200)  # a cell is short
+        a = s.rfind(sep, lo, e.span_start)
+        b = s.find(sep, e.end, hi)
+        if a < 0 and b < 0:
             return False
-        a = s.rfind(sep, ln.start, e.span_start)
-        a = ln.start if a < 0 else a + len(sep)
-        b = s.find(sep, e.end, ln.end)
-        b = ln.end if b < 0 else b
+        a = (ln.start if lo == ln.start else lo) if a < 0 else a + len(sep)
+        b = (ln.end if hi == ln.end else hi) if b < 0 else b
         rest = _PAREN.sub("", s[a:e.span_start] + s[e.end:b]).strip(" .;,|")
         # a schedule's cell says "Ngày 09/02/2026", "Từ ngày ... đến ngày ...", "Dự kiến ...";
         # a bare "03 tháng 8 năm 2024 - nay" is a record's date (a term of office)
