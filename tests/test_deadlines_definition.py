@@ -125,6 +125,12 @@ def test_kinds(sentence, expected):
 # timetables (a page of 20 May 2025): a line that opens with its date, a schedule's table cell,
 # days of one month, a holiday's range around a lunar date
 TIMETABLES = [
+    ("Kỳ thi sẽ diễn ra trong 02 ngày từ ngày 02 đến ngày 03/6/2025 với 03 môn.",
+     [("từ ngày 02 đến ngày 03/6/2025", "start", "2025-06-02/2025-06-03")]),
+    ("Tuyển sinh vào lớp 10 các trường PTDTNT, trường có cấp học THPT: Ngày 01, 02/6/2025.",
+     [("Ngày 01, 02/6/2025", "event", "2025-06-01/2025-06-02")]),
+    ("Số lượng bản quét kèm theo. Thời gian hoàn thành: 15/11/2025.",
+     [("Thời gian hoàn thành: 15/11/2025", "deadline", "2025-11-15")]),
     ("Ngày thi: Ngày 06, 07/6/2025.", [("Ngày 06, 07/6/2025", "event", "2025-06-06/2025-06-07")]),
     ("Lịch thi tuyển sinh lớp 10 sẽ diễn ra vào các ngày 06/6/2025, 07/6/2025.",
      [("vào các ngày 06/6/2025", "event", "2025-06-06"), ("07/6/2025", "event", "2025-06-07")]),
@@ -197,6 +203,8 @@ NOT_DEADLINES = [
     "Số lần thanh tra đối với mỗi doanh nghiệp không được quá 01 lần trong năm.",
     "Đảng lãnh đạo nhân dân xây dựng xã hội mới (từ năm 1975 đến nay).",
     "Được xem xét thăng quân hàm trước thời hạn không quá 24 tháng.",
+    # either way ("dù ... hay ...")
+    "Trước 5/1/2026 hay từ 5/1/2026 thì thẻ chỉ được sử dụng để thanh toán.",
     # experience, a first time
     "Yêu cầu có tối thiểu 03 năm kinh nghiệm tại các bộ phận nghiệp vụ.",
     "Trình Hội đồng nhân dân hồ sơ ban hành bảng giá đất lần đầu năm 2026.",

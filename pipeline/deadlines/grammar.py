@@ -117,7 +117,7 @@ class Grammar:
         hour = rf"(?:\d{{1,2}} ?(?:h|giờ)(?: ?\d{{2}}(?: ?phút)?)?,?{SP})"  # "17h00 ngày 15/12/2024"
         # "từ ngày 02-04/6/2025": days of one month
         p["day_range"] = (
-            rf"(?:ngày{SP})?(?P<d1>{DAY})(?: ?[-–] ?|, ?)(?P<d>{DAY})/(?P<m>{MONTH})/(?P<y>{YEAR})(?![/\d])")
+            rf"(?:ngày{SP})?(?P<d1>{DAY})(?: ?[-–] ?|, ?|{SP}đến{SP}(?:hết{SP})?ngày{SP})(?P<d>{DAY})/(?P<m>{MONTH})/(?P<y>{YEAR})(?![/\d])")
         p["date_slash"] = (
             rf"{hour}?(?:ngày{SP})?(?P<d>{DAY})(?P<sep>[/.\-])(?P<m>{MONTH})(?P=sep)(?P<y>{YEAR})(?![/\d])")
         p["date_words"] = (
@@ -338,7 +338,7 @@ def grammar() -> Grammar:
 
 
 _QUOTE_OPEN_RE = re.compile('[“"]')
-_TITLE_STOP = re.compile(r"[;\n\t]|\.(?=\s|$)")
+_TITLE_STOP = re.compile(r"[;\n\t]|\.(?=\s|$)|(?<=\s)thì(?=\s)")  # "... về ... thì <the consequence>"
 
 
 def quoted_spans(s: str, limit: int = 600) -> list[tuple[int, int]]:

@@ -64,6 +64,8 @@ _COPULA = re.compile(r",?\s{1,3}là(?!\w)", re.I)
 _YEAR_AFTER = re.compile(r"\s{1,3}năm\s{1,3}(?:19|20)\d\d", re.I)
 _PAREN = re.compile(r"\([^()\n\t]{0,120}\)")
 _ONCE_BEFORE = re.compile(r"(?<!\w)lần\s{1,3}$", re.I)
+_EITHER = re.compile(r"\)?\s{1,3}hay\s{1,3}(?:trước|từ|sau|đến)(?!\w)", re.I)
+_EITHER_BEFORE = re.compile(r"(?<!\w)hay\s{1,3}$", re.I)
 _COLON_AFTER = re.compile(r"\s{0,3}[.:]?\s{0,2}:")
 _THEN = re.compile(r"(?<!\w)thì(?!\w)", re.I)
 _CLOCK_AFTER = re.compile(r",? {0,3}(?:\d{2}(?!\d)|(?:hàng|hằng|mỗi) {1,3}ngày|ngày(?!\s{1,3}làm)|sáng|chiều|tối|trưa)(?!\w)", re.I)
@@ -79,10 +81,10 @@ def _cues() -> dict:
             rf"|(?-i:(?<![Cc]hương ){words_alt(r['obligation_words_lowercase'])}))(?!\w)", re.I),
         "basis_opener": tuple(r["clause_openers_basis"]),
         "event": re.compile(rf"(?<!\w){words_alt(r['event_words'])}(?!\w)", re.I),
-        "label": re.compile(rf"^[\s\-+•*]{{0,4}}(?:[a-zđ]\)\s*|\d{{1,2}}[.)]\s*)?(?:{words_alt(r['labels'])})"
+        "label": re.compile(rf"(?:^|\.\s)[\s\-+•*]{{0,4}}(?:[a-zđ]\)\s*|\d{{1,2}}[.)]\s*)?(?:{words_alt(r['labels'])})"
                             rf"(?:[^:\n\t]{{0,40}}):\s*(?:dự\s+kiến\s*)?$", re.I),
         "strong_limit": frozenset(" ".join(w.split()) for w in r["strong_limit_triggers"]),
-        "event_label": re.compile(r"(?:^|\t)\s*[-+•*]?\s*[^\s:\t][^:\t\n]{1,60}:\s*(?:vào\s+|từ\s+)?$"),
+        "event_label": re.compile(r"(?:^|\t)\s*[-+•*]?\s*[^\s:\t][^:\t\n]{1,100}:\s*(?:vào\s+|từ\s+)?$"),
         "not_before": re.compile(rf"(?<!\w){words_alt(r['not_before'])}(?!\w)", re.I),
         "not_after": re.compile(rf"\s{{0,3}}{words_alt(r['not_after'])}(?!\w)", re.I),
         "rate": re.compile(rf"\d(?:[\d.,]*)\s{{0,3}}{words_alt(r['rate_units'])}(?!\w)[^,;.]{{0,40}}(?:trong|/|mỗi|một)\s{{0,3}}$", re.I),
@@ -367,6 +369,8 @@ class Roles:
             if _NUM_RANGE_BEFORE.search(s, max(cs, e.start - 12), e.start) and words not in (
                     "trong thời hạn", "chậm nhất", "thời hạn"):
                 return None, None  # "từ 01 đến 03 ngày", "0,25 ngày"
+        if _EITHER.match(s, e.end) or _EITHER_BEFORE.search(s, max(cs, anchor - 6), anchor):
+            return None, None  # "trước 5/1/2026 hay từ 5/1/2026": either way, no deadline
         if words in ("từ", "kể từ") and c["until_now"].match(s, e.end):
             return None, None  # "(từ năm 1975 đến nay)": a period of history
         if words in ("đến", "tới", "đến hết", "từ nay đến"):
@@ -664,7 +668,7 @@ class Roles:
 
     def keep_value(self, e: Expr, kind: str, when: When) -> bool:
         """History is not a deadline: a value that ended before the document's date (a month's
-        grace), or, for a page without a date, more than a year before its latest full date."""
+        grace), or, for a page without a date, in a year two or more before its latest full date's."""
         if kind in ("recurring", "time_limit") or not when.end or self.ref is None:
             return True
         if e.type == "daymonth" and _OF_SOME_YEAR.match(self.s, e.end):
@@ -674,4 +678,4 @@ class Roles:
             y, m = int(ref[:4]), int(ref[5:7])
             y, m = (y, m - 1) if m > 1 else (y - 1, 12)
             return when.end >= f"{y:04d}-{m:02d}-{ref[8:10]}"
-        return when.end >= f"{int(ref[:4]) - 1:04d}-01-01"
+        return when.end >= f"{int(ref[:4]) - 2:04d}-01-01"  # a page's latest date may be a future one
