@@ -111,6 +111,8 @@ KINDS = [
      [("đến hết ngày 31 tháng 12 năm 2027", "deadline", "2027-12-31")]),
     ("Thời hiệu xử phạt vi phạm hành chính trong lĩnh vực phòng cháy là 01 năm.",
      [("01 năm", "time_limit", "P1Y")]),
+    ("Thí sinh phải báo cáo ngay với Giám thị, chậm nhất 05 (năm) phút từ thời điểm bắt đầu tính giờ làm bài.",
+     [("chậm nhất 05 (năm) phút từ thời điểm bắt đầu tính giờ", "time_limit", "PT5M")]),
     # "<deadline noun> ... là <date>"
     ("Như vậy, thời hạn nộp tờ khai thuế quý 3 năm 2025 là ngày 31 tháng 10 năm 2025.",
      [("ngày 31 tháng 10 năm 2025", "deadline", "2025-10-31")]),
@@ -203,6 +205,11 @@ NOT_DEADLINES = [
     "Số lần thanh tra đối với mỗi doanh nghiệp không được quá 01 lần trong năm.",
     "Đảng lãnh đạo nhân dân xây dựng xã hội mới (từ năm 1975 đến nay).",
     "Được xem xét thăng quân hàm trước thời hạn không quá 24 tháng.",
+    # a count per school year, a fraction in words, a condition, a period up to the present
+    "Tổng số tiết dạy thêm tối đa trong một năm học mà cơ sở giáo dục được thanh toán.",
+    "Thí sinh chỉ được ra khỏi phòng thi sau 2/3 (hai phần ba) thời gian làm bài.",
+    "Doanh nghiệp đã giải thể nhưng chưa được 12 tháng tính từ thời điểm giải thể thì không được thành lập.",
+    "Hiển thị danh sách năm từ năm 2021 đến năm hiện tại.",
     # either way ("dù ... hay ...")
     "Trước 5/1/2026 hay từ 5/1/2026 thì thẻ chỉ được sử dụng để thanh toán.",
     # experience, a first time

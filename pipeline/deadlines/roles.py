@@ -66,6 +66,8 @@ _PAREN = re.compile(r"\([^()\n\t]{0,120}\)")
 _ONCE_BEFORE = re.compile(r"(?<!\w)lần\s{1,3}$", re.I)
 _EITHER = re.compile(r"\)?\s{1,3}hay\s{1,3}(?:trước|từ|sau|đến)(?!\w)", re.I)
 _EITHER_BEFORE = re.compile(r"(?<!\w)hay\s{1,3}$", re.I)
+_SCHOOL_AFTER = re.compile(r"\s{1,3}học(?!\w)", re.I)
+_FRACTION_PAREN = re.compile(r"\s{0,3}\([^()\n]{0,20}phần", re.I)
 _COLON_AFTER = re.compile(r"\s{0,3}[.:]?\s{0,2}:")
 _THEN = re.compile(r"(?<!\w)thì(?!\w)", re.I)
 _CLOCK_AFTER = re.compile(r",? {0,3}(?:\d{2}(?!\d)|(?:hàng|hằng|mỗi) {1,3}ngày|ngày(?!\s{1,3}làm)|sáng|chiều|tối|trưa)(?!\w)", re.I)
@@ -357,6 +359,10 @@ class Roles:
             return None, None  # "sau 15 giờ hằng ngày", "nếu tiếp nhận sau 15 giờ": a time of day
         if e.type == "daymonth" and _LUNAR_AFTER.match(s, e.end):
             return None, None
+        if e.type == "rel" and (e.groups.get("unit") or "").lower() == "năm" and _SCHOOL_AFTER.match(s, e.end):
+            return None, None  # "tổng số tiết dạy thêm trong một năm học": a count per school year
+        if e.type == "daymonth" and e.groups.get("d3") and _FRACTION_PAREN.match(s, e.end):
+            return None, None  # "sau 2/3 (hai phần ba) thời gian làm bài"
         if e.type == "daymonth" and e.groups.get("d3") and (
                 c["fraction"].match(s, e.end) or c["noun_after"].match(s, e.end)):
             return None, None  # "treo cờ đến 2/3 chiều cao", "không quá 1/3 định biên": a fraction

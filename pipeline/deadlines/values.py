@@ -367,10 +367,12 @@ def _relative(e: Expr, g: Grammar, ctx: Context) -> When:
     working = unit in ("WD", "WH")
     if unit in ("H", "WH"):
         duration = f"PT{n}H"
+    elif unit == "MIN":
+        duration = f"PT{n}M"
     else:
         duration = f"P{n}{'D' if working else unit}"
     anchor = " ".join((gr.get("anchor") or "").split()) or None
-    if not anchor or working or unit == "H" or isinstance(n, str):
+    if not anchor or working or unit in ("H", "MIN") or isinstance(n, str):
         return When("duration", duration=duration, anchor=anchor, working_days=working)
     if any(anchor.lower().startswith(a) for a in g.data["relative"]["self_anchors"]):
         base = ctx.doc.date
