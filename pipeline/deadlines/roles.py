@@ -18,6 +18,10 @@ the document (../shared/docs/deadlines.md). The decision, in order:
    latest full date the text gives) is history, not something to do.
 
 Cue words are data in models/deadlines.json ("roles", "triggers", "target_cues", ...).
+
+One module on purpose (about 700 lines): the decision reads one clause through many small tests
+that share the clause bounds, the cue patterns and the document-level facts (title, reference
+date, chrome lines); split apart, each would re-derive them.
 """
 from __future__ import annotations
 
