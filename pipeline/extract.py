@@ -33,6 +33,7 @@ def extract_text(text: Text) -> DocumentRecord:
         doc_date=header.best_date(),
         sections=sections,
         masks=[(c.start, c.end) for c in citations] + chrome,
+        effective=header.effective,
     )
     return DocumentRecord(text, header, sections, citations, relations, named_refs, deadlines)
 

@@ -27,9 +27,12 @@ from ..resources import load
 from .attach import Attacher
 from .grammar import Expr, grammar, quoted_spans
 from .roles import Roles
-from .values import Context, When, parse_doc_date, resolve, span, year
+from .values import Context, When, day, parse_doc_date, resolve, span, year
 
 __all__ = ["extract_deadlines", "effective_date", "When"]
+
+
+_READ = "read it from the text"  # the default of extract_deadlines(effective=...)
 
 
 def _as_text(text) -> Text:
@@ -88,7 +91,8 @@ def _context(text: Text, doc_date, sy_start, sy_end) -> Context:
 def extract_deadlines(text: Text, *, doc_date: Optional[str] = None,
                       sections: Optional[list[Section]] = None,
                       masks: Sequence[tuple[int, int]] = (),
-                      school_year_start=(9, 5), school_year_end=(5, 31)) -> list[Deadline]:
+                      school_year_start=(9, 5), school_year_end=(5, 31),
+                      effective: Optional[str] = _READ) -> list[Deadline]:
     """Deadlines, events, targets, recurrences and time limits in a normalised text (or a
     plain string), in text order.
 
@@ -99,6 +103,8 @@ def extract_deadlines(text: Text, *, doc_date: Optional[str] = None,
     masks: citation spans; nothing inside them (nor in the title that follows a cited number)
     is a deadline.
     school_year_start / school_year_end: (month, day) of the school year's first and last day.
+    effective: the document's own entry into force when the caller has read it already
+    (`effective_date`); by default it is read here.
     """
     t = _as_text(text)
     s = t.text
@@ -112,7 +118,7 @@ def extract_deadlines(text: Text, *, doc_date: Optional[str] = None,
     if not exprs:
         return []
     att = Attacher(t, sections)
-    own = Roles.own_effective(s, g, ctx.doc)
+    own = Roles.own_effective(s, g, ctx.doc) if effective is _READ else effective
     ctx.effective = parse_doc_date(own).date if own else None
     roles = Roles(t, g, ctx, att, exprs)
     ctx.title_school_year = roles.title_school_year()
@@ -191,7 +197,6 @@ def _value(e: Expr, g, ctx: Context) -> When:
             m, d = int(wa.label[2:4]), int(wa.label[5:7])
             y = int(wb.start[:4])
             if (m, d) <= (int(wb.start[5:7]), int(wb.start[8:10])):
-                from .values import day
                 wa = day(y, m, d)
         return span(wa, wb)
     return resolve(e, g, ctx)

@@ -1,9 +1,8 @@
 """Patterns for Vietnamese time expressions, built from `models/deadlines.json`.
 
 Every pattern is linear: bounded repetitions, alternations of fixed words, and no quantifier
-nested over text another quantifier can also take. The finder returns raw expressions; deciding
-whether one is a deadline (trigger words, masks, topics) is done in `__init__.py`, and reading its
-value in `normalise.py`.
+nested over text another quantifier can also take. `Grammar.scan` returns raw expressions;
+deciding whether one is a deadline is done in `roles.py`, and reading its value in `values.py`.
 """
 from __future__ import annotations
 
@@ -29,11 +28,6 @@ def words_alt(words, *, capture: Optional[str] = None) -> str:
     parts = [SP.join(re.escape(p) for p in w.split()) for w in uniq]
     body = "|".join(parts) if parts else "(?!)"
     return f"(?P<{capture}>{body})" if capture else f"(?:{body})"
-
-
-def word_re(words, flags=I) -> re.Pattern:
-    """Any of the phrases as whole words."""
-    return re.compile(rf"(?<!\w){words_alt(words)}(?!\w)", flags)
 
 
 @dataclass
@@ -183,29 +177,10 @@ class Grammar:
             # "trước ngày Quốc khánh 02/9", "từ chiều ngày 15 ...", "từ thứ Hai ngày 16 ..."
             rf"(?:(?:sáng|chiều|tối|trưa)(?:{SP}|$)|thứ{SP}(?-i:Hai|Ba|Tư|Năm|Sáu|Bảy){SP}|chủ{SP}nhật{SP}"
             rf"|ngày{SP}(?-i:[A-ZĐ][^\s\d]{{1,10}}){SP}(?:(?-i:[A-ZĐa-zđ][^\s\d]{{1,10}}){SP})?)?$", I)
-        self.target_re = word_re(data["target_cues"]["words"])
-        self.verb_re = word_re(data["task_verbs"]["words"])
-        self.topic_re = word_re(data["topic_words"]["words"])
-        self.past_before_re = re.compile(
-            rf"(?<!\w){words_alt(data['past_markers']['words'])}(?:{SP}[^\s]{{1,12}})?{SP}$", I)
-        self.effective_re = word_re(data["effective_markers"]["words"])
-        self.programme_re = word_re(data["programme_nouns"]["words"])
-        self.period_before_re = re.compile(
-            rf"(?:giai{SP}đoạn|thời{SP}kỳ|thời{SP}kì){SP}(?:từ{SP})?(?:năm{SP})?{YEAR} ?-? ?(?:{YEAR})? {{0,3}},? {{0,3}}$", I)
-        self.range_from_re = re.compile(
-            rf"(?:từ|giai{SP}đoạn|thời{SP}kỳ){SP}(?:năm{SP})?{YEAR}{SP}$", I)
         self.title_open_re = re.compile(
             rf",? ?(?:ngày{SP}[\d/.\-]{{6,10}}|ngày{SP}\d{{1,2}}{SP}tháng{SP}\d{{1,2}}{SP}năm{SP}\d{{4}})?"
             rf" ?,?(?:{SP}của{SP}[^,;.\n\t]{{1,80}}?)? {{0,3}},? {{0,3}}"
             rf"{words_alt(data['citation_title_openers']['words'])}(?!\w)", I)
-
-        # document numbers that look like dates: 09/2019/NĐ-CP, 3707/KH-UBND, 29-NQ/TW, 05- CT/TW
-        up = "A-ZĐÂĂÊÔƠƯ"
-        self.docno_re = re.compile(
-            rf"(?<![\w/])\d{{1,5}}[A-Za-z]?(?:/(?:19|20)\d\d)?/[{up}][A-Za-zĐđ&]{{0,15}}(?:-[A-Za-zĐđ&0-9]{{1,15}}){{0,4}}"
-            rf"|(?<![\w/])\d{{1,5}} ?- ?[{up}][A-Za-zĐđ]{{0,6}}/[{up}][A-Za-zĐđ0-9]{{0,10}}")
-        # the year that follows a cited number is the citation's own: "Công văn 8400/BTC-QLCS năm 2025"
-        self.docno_year_re = re.compile(rf",? {{1,3}}năm{SP}{YEAR}", I)
 
     # ------------------------------------------------------------------ finding
     def scan(self, s: str, low: Optional[str] = None,
@@ -301,14 +276,6 @@ class Grammar:
             limit = min(len(s), b + 700)
             stop = _TITLE_STOP.search(s, m.end(), limit)
             out.append((b, stop.start() if stop else limit))
-        return out
-
-    def doc_numbers(self, s: str, lo: int = 0, hi: Optional[int] = None) -> list[tuple[int, int]]:
-        hi = len(s) if hi is None else hi
-        out = []
-        for m in self.docno_re.finditer(s, lo, hi):
-            y = self.docno_year_re.match(s, m.end(), min(hi, m.end() + 16))
-            out.append((m.start(), y.end() if y else m.end()))
         return out
 
 

@@ -25,7 +25,6 @@ date, chrome lines); split apart, each would re-derive them.
 """
 from __future__ import annotations
 
-import bisect
 import re
 from functools import lru_cache
 from typing import Optional
@@ -307,7 +306,7 @@ class Roles:
             i += 1
         prev = None
         for e in out:
-            if e.trigger is None and prev is not None and self._coordinated(prev, e):
+            if e.trigger is None and prev is not None and self.coordinated(prev, e):
                 e.trigger, e.inherited = prev.trigger, True
             prev = e if e.trigger is not None else None
         return out
@@ -315,9 +314,6 @@ class Roles:
     def coordinated(self, prev: Expr, e: Expr) -> bool:
         """A second expression of the same family joined to the first by "và", "hoặc" or a
         comma ("Quý IV/2025 và Quý I/2026 ..."): it shares the first one's reading."""
-        return self._coordinated(prev, e)
-
-    def _coordinated(self, prev: Expr, e: Expr) -> bool:
         if prev.type == "rel":
             if e.type != "rel":
                 return False
