@@ -46,7 +46,7 @@ _MAX_HEADER_LINES = 25
 _LINE_CAP = 2000  # header parsing never reads more of one line than this
 
 _NUMBER = re.compile(
-    r"(?:^|(?<=\s))(?:Số|SỐ|số)\s{0,3}[:.]?\s{0,3}(?P<num>\d{1,6}[A-Za-z]?)?[ \t.…_]{0,20}"
+    r"(?:^|(?<=\s))(?:(?:Luật|LUẬT)\s{1,3})?(?:Số|SỐ|số)\s{0,3}[:.]?\s{0,3}(?P<num>\d{1,6}[A-Za-z]?)?[ \t.…_]{0,20}"
     r"(?P<sep>[/-])\s{0,2}(?P<sym>[A-Za-zĐđ0-9&]{1,20}(?:[-/][A-Za-zĐđ0-9&]{1,20}){0,5})")
 _DATE = re.compile(
     r"(?:ngày|Ngày|NGÀY)[\s.…_]{0,20}(?P<d>\d{1,2})?[\s.…_]{0,20}(?:tháng|THÁNG)[\s.…_]{0,20}"
@@ -77,10 +77,13 @@ def _motto_parts() -> re.Pattern:
 
 
 _MOTTO_PART = _motto_parts()
-_LONE_NUMBER = re.compile(r"^(?:Số|SỐ)\s{0,3}:?\s*$")
+_LONE_NUMBER = re.compile(r"^(?:(?:Luật|LUẬT)\s{1,3})?(?:Số|SỐ|số)\s{0,3}:?\s*$")
+# a law's number line after the motto on one flattened line ('… Hạnh phúc ------- Luật số:')
+_TRAILING_NUMBER = re.compile(r"(?:^|\s)(?:Luật|LUẬT)\s{1,3}(?:Số|SỐ|số)\s{0,3}:\s*$")
 # a line that opens the header block: the motto (or a wrapped piece of it) or the number line
 _ANCHOR = re.compile(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|"
-                     r"^\s*Độc\s+lập\s*-\s*Tự\s+do|^(?:Số|SỐ)\s{0,3}:?\s{0,3}\d{0,6}[ .…_]{0,20}[/-]\s{0,2}[A-ZĐ]")
+                     r"^\s*Độc\s+lập\s*-\s*Tự\s+do|^(?:(?:Luật|LUẬT)\s{1,3})?(?:Số|SỐ|số)\s{0,3}:?\s{0,3}\d{0,6}[ .…_]{0,20}[/-]\s{0,2}"
+                     r"(?:(?:19|20)\d\d/)?[A-ZĐ]")
 # a rank or academic title printed before the signer's name
 _RANK = re.compile(r"^(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)|(?:Phó\s+|Chuẩn\s+)?Đô\s+đốc|"
                    r"(?:GS|PGS|TS|ThS|BS|CKII|CKI|KS|LS|NGND|NGƯT)(?:\.\s?(?:TS|ThS|BS|CKII|CKI|KTS)?)*\.)\s+")
@@ -564,6 +567,8 @@ def _parse_number(h: Header, m: re.Match) -> None:
         h.year = year
     if code and not h.type:
         h.type = code
+    if not h.type and m.group(0)[:1] in "LỊ" and m.group(0).lower().startswith("luật"):
+        h.type = "Luật"  # 'Luật số: 31/2024/QH15': a law (a resolution of the Quốc hội has 'Số:')
 
 
 _PLACE_LOWER = {"thành", "phố", "tỉnh", "huyện", "quận", "thị", "xã", "phường", "trấn"}
@@ -853,13 +858,19 @@ def parse_header(text: Text) -> Header:
         if ln.kind != "table_row" and _LONE_NUMBER.match(s):
             carry = s.strip() + " "  # "Số:" ⏎ "5680/CT-CS": the number is on the next line
             continue
-        s, carry = carry + s, ""
+        tn = _TRAILING_NUMBER.search(s) if ln.kind != "table_row" else None
+        pending = ""
+        if tn and h.number is None:
+            pending = "Luật số: "  # the number is on the next line
+            s = s[:tn.start()]
+        s, carry = carry + s, pending
         cells = s.split("\t") if ln.kind == "table_row" else [s]
         out_cells = []
         for ci, c in enumerate(cells):
             c = _strip_mottos(c)
             m = _NUMBER.search(c)
-            if m and c[:m.start()].strip(" *") and not re.match(r"\S+\s{0,3}[:.]", m.group(0)):
+            if m and c[:m.start()].strip(" *") and not re.match(r"(?:Luật\s{1,3})?\S+\s{0,3}[:.]",
+                                                                m.group(0), re.I):
                 m = None  # "theo Quyết định số 12/QĐ-UBND": a citation in a sentence, not the number line
             if m and h.symbol is None and h.number is None:
                 _parse_number(h, m)

@@ -186,15 +186,19 @@ class Relation:
 
 @dataclass
 class NamedRef:
+    """A law, code or ordinance cited by a name that identifies no one document (no year, or a
+    name no source gives a number); a name that does is a Citation."""
+
     type: str
     name: str
     year: Optional[int]
     start: int
     end: int
+    relation: str = "mentions"
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.type, "name": self.name, "year": self.year,
-                "span": [self.start, self.end]}
+                "relation": self.relation, "span": [self.start, self.end]}
 
 
 @dataclass

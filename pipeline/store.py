@@ -17,7 +17,8 @@ import sqlite_utils
 
 from .model import DocumentRecord
 
-SCHEMA_VERSION = 2  # 2: typed deadline values (due_start ... precision), documents.effective
+SCHEMA_VERSION = 3  # 2: typed deadline values (due_start ... precision), documents.effective
+#                    3: named_refs.relation (a law cited by a name that identifies no one text)
 
 CHILD_TABLES = ("sections", "citations", "relations", "named_refs", "deadlines")
 
@@ -39,7 +40,7 @@ CHILD_SCHEMA = {
     },
     "named_refs": {
         "id": int, "document_id": int, "type": str, "name": str, "year": int,
-        "start": int, "end": int,
+        "start": int, "end": int, "relation": str,
     },
     "deadlines": {
         "id": int, "document_id": int, "text": str, "start": int, "end": int,
@@ -128,6 +129,7 @@ def _migrate(db: sqlite_utils.Database) -> None:
 
     2: deadlines get their typed value (due_start, due_end, rrule, duration, anchor, precision),
        filled from the stored `value` string; documents get `effective`.
+    3: named_refs get `relation` (null for rows stored before: re-ingest to fill it).
     """
     if _schema_version(db) >= SCHEMA_VERSION:
         return
@@ -142,6 +144,9 @@ def _migrate(db: sqlite_utils.Database) -> None:
                 db.execute(f"alter table deadlines add column [{col}] text")
         if "effective" not in {r[1] for r in db.execute("pragma table_info(documents)").fetchall()}:
             db.execute("alter table documents add column effective text")
+        named_cols = {r[1] for r in db.execute("pragma table_info(named_refs)").fetchall()}
+        if named_cols and "relation" not in named_cols:
+            db.execute("alter table named_refs add column relation text")
         rows = db.execute("select id, value from deadlines").fetchall()
         db.conn.executemany(
             "update deadlines set due_start = ?, due_end = ?, rrule = ?, duration = ?, "
@@ -206,7 +211,7 @@ def save_document(db: sqlite_utils.Database, path: str, sha: str, size: int,
         conn.executemany(_INSERT["relations"], [
             (doc_id, r.source, r.relation, r.target, r.evidence) for r in rec.relations])
         conn.executemany(_INSERT["named_refs"], [(
-            doc_id, n.type, n.name, n.year, n.start, n.end) for n in rec.named_refs])
+            doc_id, n.type, n.name, n.year, n.start, n.end, n.relation) for n in rec.named_refs])
         conn.executemany(_INSERT["deadlines"], [(
             doc_id, d.text, d.start, d.end, d.kind, d.value, d.modifier, d.label, d.rule,
             d.section, d.task, d.agency, json.dumps(d.partners, ensure_ascii=False),

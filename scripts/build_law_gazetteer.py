@@ -31,7 +31,7 @@ NAMED_NUMBER = re.compile(
     r"(?<![\w])(?P<kind>Bộ luật|Luật|Pháp lệnh)[ \t\xa0]+"
     r"(?P<name>(?:(?!Luật |luật |Pháp lệnh )[^;:.()0-9\n]){2,90}?)[ \t\xa0]*\(?(?:số|Số)[ \t\xa0:]*"
     r"(?P<num>\d{1,3})/(?P<year>(?:19|20)\d\d)/(?P<org>QH|UBTVQH)(?P<term>\d{1,2})\b")
-NOT_NAME = re.compile(r"^(?:sửa đổi|số|này|hiện hành|mới|năm|ngày)\b|,\s*$")
+NOT_NAME = re.compile(r"^(?:sửa đổi|số|này|hiện hành|mới|năm|ngày)\b|,\s*$|[*_#|]|sửa đổi$")
 DATE_AFTER = re.compile(
     r"[ \t\xa0,]*(?:\)[ \t\xa0,]*)?(?:đã được Quốc hội[^.;\n]{0,60}?thông qua )?ngày[ \t\xa0]+"
     r"(?P<d>\d{1,2})[ \t\xa0]+tháng[ \t\xa0]+(?P<m>\d{1,2})[ \t\xa0]+năm[ \t\xa0]+(?P<y>\d{4})")
@@ -107,6 +107,12 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=HERE.parent / "models" / "laws.json")
     a = ap.parse_args(argv)
     entries = build(a.folder, a.min_files)
+    kept = json.loads(a.out.read_text(encoding="utf-8")) if a.out.exists() else {}
+    mined = {(name_key(e["name"]), e["year"]): e["number"] for e in entries}
+    for e in kept.get("extra", []):
+        other = mined.get((name_key(e["name"]), e["year"]))
+        if other and other != e["number"]:
+            print(f"conflict: hand entry {e['name']} {e['year']} {e['number']}, texts say {other}")
     doc = {
         "_doc": "Vietnamese laws, codes and ordinances by name and adoption year → number, for "
                 "resolving laws cited by name ('Luật Giáo dục năm 2019'). Built by "
@@ -117,6 +123,8 @@ def main(argv=None) -> int:
                 "added by hand, each with its source.",
         "source": f"legal-web crawl ../shared/scale ({a.folder.name}), min files {a.min_files}",
         "laws": entries,
+        "extra": kept.get("extra", []),
+        "constitutions": kept.get("constitutions", []),
     }
     a.out.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"{len(entries)} laws written to {a.out}")

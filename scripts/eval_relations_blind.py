@@ -48,7 +48,7 @@ def predictions(path: Path) -> list[dict]:
     rec = extract_file(path)
     out = []
     for c in rec.citations:
-        out.append({"number": c.key, "name": getattr(c, "name", None), "year": c.year,
+        out.append({"number": c.key, "name": c.title, "year": c.year,
                     "relation": c.relation, "text": c.text})
     for n in rec.named_refs:
         out.append({"number": None, "name": n.name, "year": n.year,

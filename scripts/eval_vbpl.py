@@ -28,7 +28,9 @@ DEFAULT = HERE.parent.parent / "shared" / "eval-data" / "vbpl"
 
 def canon(key: str) -> str:
     """Keys compared without the Đ/Ð look-alike and case differences."""
-    return key.replace("Ð", "Đ").replace("đ", "Đ").upper().strip()
+    key = key.replace("Ð", "Đ").replace("đ", "Đ").upper().strip()
+    m = re.match(r"^0*(\d+)(.*)$", key)  # '2/2023/TT-BNV' is '02/2023/TT-BNV'
+    return f"{int(m.group(1)):02d}{m.group(2)}" if m else key
 
 
 def outgoing(rec) -> dict[str, set[str]]:

@@ -321,7 +321,7 @@ def test_a_version_1_database_gets_typed_values(tmp_path):
         (None, None, None, None, "unknown"),
     ]
     assert "effective" in {c.name for c in db["documents"].columns}
-    assert db.execute("select value from meta where name = 'schema_version'").fetchone()[0] == "2"
+    assert db.execute("select value from meta where name = 'schema_version'").fetchone()[0] == "3"
     open_db(path)  # a second open finds nothing to do
 
 

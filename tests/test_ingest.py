@@ -443,3 +443,19 @@ def test_open_db_migration_is_additive(tmp_path):
     ingest_mod.ensure_ingest_columns(db)  # twice is fine
     assert db.execute("select path, mtime_ns from documents").fetchall() == [("x", None)]
     db.close()
+
+
+def test_a_version_2_database_gets_named_ref_relations(tmp_path):
+    """Schema 3 adds named_refs.relation to a database stored before, keeping its rows."""
+    db_path = tmp_path / "v2.db"
+    db = open_db(db_path)
+    db.execute("alter table named_refs drop column relation")
+    db.execute("update meta set value = '2' where name = 'schema_version'")
+    db.execute("insert into documents (id, path, status) values (1, 'a.txt', 'ok')")
+    db.execute("insert into named_refs (document_id, type, name, year, start, end) "
+               "values (1, 'Luật', 'Luật Nhà giáo', null, 0, 13)")
+    db.conn.commit()
+    db.close()
+    db = open_db(db_path)
+    assert db.execute("select name, relation from named_refs").fetchall() == [("Luật Nhà giáo", None)]
+    assert db.execute("select value from meta where name = 'schema_version'").fetchone()[0] == "3"

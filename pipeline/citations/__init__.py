@@ -7,10 +7,13 @@ document's own identity (self-references dropped) and its place (relative issuer
 from __future__ import annotations
 
 import bisect
+import re
 from typing import Optional, Sequence, Union
 
 from ..model import Citation, Header, NamedRef, Relation, Section, Text
-from .parse import Found, find_citations, find_named_refs, find_short_forms
+from ..resources import load
+from .named import as_found, find_named, kind_of, name_key, resolve_named
+from .parse import Found, find_citations, find_short_forms
 from .relations import classify
 from .resolve import resolve
 
@@ -76,25 +79,106 @@ def extract_citations(text: Union[Text, str], *, header: Optional[Header] = None
     s = text.text if isinstance(text, Text) else text
     full = find_citations(s)
     short = find_short_forms(s, full)
-    cits = sorted(full + short, key=lambda c: c.start)
+    numbered = sorted(full + short, key=lambda c: c.start)
     own_key = header.key if header else None
     own_issuer = header.issuer if header else None
-    resolve(s, cits, own_issuer, header.place if header else None)
+    resolve(s, numbered, own_issuer, header.place if header else None)
+    named = _named_refs(s, numbered, header)
+    cits = sorted(numbered + [as_found(s, n) for n in named], key=lambda c: c.start)
     positions = _positions(t, s, cits, header, sections)
-    edges = classify(s, cits, positions, own_key)
+    edges = classify(s, cits, positions, own_key, header.type if header else None)
+    if header is not None and header.type is None and header.key is None and not header.title:
+        # a page that is no official document (a Q&A or news article) rests on, implements or
+        # amends nothing: what it cites, it mentions
+        for c in cits:
+            c.relation = "mentions"
     if own_key:  # edges are between two OTHER documents; the citation carries its own relation
         edges = [e for e in edges if e.source != own_key and e.target != own_key]
     sections = sorted(sections, key=lambda x: (x.start, x.level))
     starts = [x.start for x in sections]
     out: list[Citation] = []
+    named_out: list[NamedRef] = []
     for c, pos in zip(cits, positions):
         if own_key and c.key == own_key:
             continue  # the document citing itself by number is a self-reference
+        if c.key is None:  # a name that identifies no one document: kept as it was written
+            named_out.append(NamedRef(kind_of(c.title), c.title, c.year, c.start, c.end,
+                                      relation=c.relation))
+            continue
         out.append(Citation(
             key=c.key, type=c.type, number=c.number, year=c.year, symbol=c.symbol,
             date=c.date, issuer=c.issuer, relation=c.relation, text=s[c.start:c.end].strip(),
             start=c.start, end=c.end, section=_section_of(sections, starts, c.start),
             position=pos, term=c.term, title=c.title, date_text=c.date_text,
             short_form=c.short_form))
-    named = [NamedRef(kind, name, year, a, b) for kind, name, year, a, b in find_named_refs(s)]
-    return out, edges, named
+    out += _guides_from_basis(s, out, header, sections)
+    return out, edges, named_out
+
+
+def _guides_from_basis(s: str, cits: list[Citation], header: Optional[Header],
+                       sections: Sequence[Section]) -> list[Citation]:
+    """A decree details the laws it rests on, a circular the laws and decrees (Luật Ban hành văn
+    bản quy phạm pháp luật: Chính phủ ban hành nghị định, Bộ trưởng ban hành thông tư 'để quy
+    định chi tiết' what those delegate); the portals list it among their guiding texts
+    (models/relations.json `guides_from_basis`). One citation per such basis, placed where the
+    document says what it does (its enacting formula or scope article, else its title)."""
+    if header is None or any(c.relation == "guides" for c in cits):
+        return []
+    rule = load("relations")["guides_from_basis"]
+    basis_types = rule["citing_types"].get(header.type or "")
+    if not basis_types:
+        return []
+    first_section = min((x.start for x in sections if x.kind != "footnote"), default=len(s))
+    head = s[:first_section + int(rule["scope_chars"])].lower()
+    cues = "|".join(re.escape(c) for c in rule["cues"])
+    # where the document says what it does: its enacting formula ('… ban hành Nghị định quy định
+    # chi tiết …') or its scope article ('Thông tư này hướng dẫn …'); else its title
+    own = re.compile(r"(?:ban hành[ \t]+(?:nghị định|thông tư liên tịch|thông tư)|"
+                     r"(?:nghị định|thông tư liên tịch|thông tư) này)[ \t]+(?:" + cues + r"|quy định)")
+    m = own.search(head)
+    if m:
+        cue = (m.start(), m.end())
+    else:
+        title = (header.title or "").lower()
+        at = head.find(title[:40]) if title else -1
+        cue = (at, at + len(title)) if at >= 0 else (0, 0)
+    seen = set()
+    out = []
+    for c in cits:
+        if c.relation != "based_on" or c.type not in basis_types or c.key in seen:
+            continue
+        after = s[c.end:c.end + 160]
+        after = after[:after.find(";")] if ";" in after else after
+        about = f"{c.title or ''} {c.text} {after}".lower()
+        if any(w in about for w in rule["organisational"]):
+            continue
+        seen.add(c.key)
+        out.append(Citation(
+            key=c.key, type=c.type, number=c.number, year=c.year, symbol=c.symbol, date=c.date,
+            issuer=c.issuer, relation="guides", text=s[cue[0]:cue[1]], start=cue[0], end=cue[1],
+            section=None, position="title" if c.position == "title" else "preamble",
+            term=c.term, title=c.title, date_text=c.date_text))
+    return out
+
+
+def _named_refs(s: str, numbered: list[Found], header: Optional[Header]):
+    """Laws cited by name, resolved where the document or the gazetteer identifies them; a name
+    inside a numbered citation's surface, and the document's own name (a law naming itself in its
+    enacting formula), are left out."""
+    spans = [(c.start, c.end) for c in numbered]
+    starts = [a for a, _ in spans]
+    own_name = None
+    if header is not None and header.type in ("Luật", "PL") and header.title:
+        own_name = name_key(header.title)
+    out = []
+    for n in find_named(s):
+        i = bisect.bisect_right(starts, n.end) - 1
+        if i >= 0 and spans[i][0] < n.end and spans[i][1] > n.start:
+            continue
+        if i >= 1 and spans[i - 1][1] > n.start:
+            continue
+        if own_name and name_key(n.name).endswith(own_name):
+            continue
+        out.append(n)
+    resolve_named(s, out, numbered, header.best_date() if header else None)
+    return out

@@ -52,7 +52,6 @@ TERM = re.compile(r"[ \t]{0,3}[(,]?[ \t]{0,3}(?:khóa|khoá|lần thứ)[ \t]{1,
 TITLE_ABOUT = re.compile(r"[ \t]{0,3},?[ \t]{0,3}(?:về việc|về|v/v|V/v|V/V)[ \t]{1,3}")
 QUOTE = re.compile(r"[ \t]{0,3},?[ \t]{0,3}[\"“](?P<q>[^\"”\n]{1,500})[\"”]")
 TITLE_END = re.compile(r";|\.(?=\s|$)|\n")
-LAW_YEAR = re.compile(r"[ \t]{1,3}năm[ \t]{1,3}(?P<y>(?:19|20)\d\d)\b")
 # the year written after a number without a date ('Nghị quyết 57-NQ/TW năm 2024',
 # 'Quyết định 2986/QĐ-UBND 2025'); not a range ('2021 - 2025') nor part of a date or number
 YEAR_AFTER = re.compile(
@@ -91,7 +90,6 @@ class Grammar:
     not_before: tuple             # lower-case words after which a number is a form code
     law_before: re.Pattern        # 'Luật <Name> số' ending right before a number
     law_types: dict
-    named_law: re.Pattern
     head_cues: list               # [(relation, cue)] longest first
     head_positions: dict
     chain_fillers: list
@@ -133,7 +131,6 @@ def grammar() -> Grammar:
         if not alias.startswith("_") and "_" not in alias:
             type_codes.setdefault(alias, code)
     nouns = sorted(noun_to_type, key=len, reverse=True)
-    named_law = re.compile(r"(?P<kind>Bộ luật|Luật|Pháp lệnh|Hiến pháp)[ \t]{1,3}(?=[" + UPPER + r"])")
     cues = []
     for relation, phrases in rel["head_cues"].items():
         for p in phrases:
@@ -172,7 +169,6 @@ def grammar() -> Grammar:
             r"(?P<noun>" + "|".join(sorted(types["named_law_nouns"]["nouns"], key=len, reverse=True))
             + r")[ \t]{1,3}[" + UPPER + r"][^\n;:.,()]{0,80}?[ \t]số[ \t]{0,3}$"),
         law_types=dict(types["named_law_nouns"]["nouns"]),
-        named_law=named_law,
         head_cues=cues,
         head_positions={k: set(v) for k, v in rel["head_positions"].items() if not k.startswith("_")},
         chain_fillers=sorted(rel["chain_fillers"], key=len, reverse=True),

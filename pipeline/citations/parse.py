@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..resources import load
-from .grammar import (DATE_NUMERIC, DATE_WORDS, ISSUER_HEAD, LAW_YEAR, NUMBER, QUOTE, ROMAN,
+from .grammar import (DATE_NUMERIC, DATE_WORDS, ISSUER_HEAD, NUMBER, QUOTE, ROMAN,
                       TERM, TITLE_ABOUT, TITLE_END, WORD, YEAR_AFTER, BARE_NUMBER, fold,
                       form_code_before, grammar, noun_before)
 
@@ -378,7 +378,6 @@ def find_citations(text: str) -> list[Found]:
 def find_short_forms(text: str, full: list[Found]) -> list[Found]:
     """'Đề án số 03', 'Nghị quyết 29': a type noun and a bare number, kept only when the number
     belongs to exactly one document of that type cited in full in this text."""
-    g = grammar()
     by_type_num: dict[tuple, set] = {}
     for f in full:
         if f.key and f.type and f.number:
@@ -412,74 +411,3 @@ def find_short_forms(text: str, full: list[Found]) -> list[Found]:
                          key=key, type=typ, number=number, year=None, symbol=None,
                          family="short", noun_type=typ, extent_end=m.end(), short_form=True))
     return out
-
-
-
-
-
-def find_named_refs(text: str) -> list[tuple[str, str, Optional[int], int, int]]:
-    """Laws cited by name ('Luật Giáo dục năm 2019'): (kind, name, year, start, end).
-
-    The name runs until 'năm YYYY', punctuation or a word that starts the predicate; a comma
-    followed by a lowercase word continues a short name ('Luật Phòng, chống tham nhũng')."""
-    words_data = load("doc_types")["named_law_words"]
-    stop = set(words_data["stop"])
-    not_after = tuple(words_data["not_after"])
-    not_names = set(words_data["not_names"])
-    g = grammar()
-    out = []
-    for m in g.named_law.finditer(text):
-        if m.start() and text[m.start() - 1].isalnum():
-            continue
-        before = text[max(0, m.start() - 24):m.start()].lower().rstrip()
-        if before.endswith(not_after):
-            continue
-        p = m.end()
-        words: list[str] = []
-        year = None
-        end = p
-        while len(words) < 10:
-            wm = WORD.match(text, p)
-            if not wm:
-                break
-            w = wm.group(0)
-            lw = w.lower().rstrip(".")
-            if lw == "năm":
-                ym = LAW_YEAR.match(text, wm.start() - 1)
-                if ym:
-                    year = int(ym.group("y"))
-                    end = ym.end()
-                break
-            if lw == "số" or w[:1].isdigit():
-                if lw == "số":
-                    words = []
-                break
-            if words and lw in stop:
-                if not (lw == "và" and _law_year_ahead(text, wm.end())):
-                    break
-            words.append(w.rstrip("."))
-            end = wm.start() + len(w.rstrip("."))
-            nxt = wm.end()
-            if w.endswith(".") or nxt >= len(text):
-                break
-            if text[nxt] == "," and len(words) <= 2 and text[nxt + 1:nxt + 2] == " " \
-                    and text[nxt + 2:nxt + 3].islower():
-                words[-1] += ","
-                p = nxt + 2
-                continue
-            if text[nxt] != " ":
-                break
-            p = nxt + 1
-        if not words or " ".join(words) in not_names:
-            continue
-        name = f"{m.group('kind')} {' '.join(words)}"
-        out.append((m.group("kind"), name, year, m.start(), end))
-    return out
-
-
-def _law_year_ahead(text: str, pos: int) -> bool:
-    """'Luật Giáo dục quốc phòng và an ninh năm 2013': 'và' stays inside a name that ends in a year."""
-    window = text[pos:pos + 40]
-    stop = re.search(r"[,;.()]", window)
-    window = window[:stop.start()] if stop else window
-    return bool(re.search(r"\bnăm (?:19|20)\d\d\b", window))

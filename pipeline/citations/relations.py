@@ -7,6 +7,7 @@ end of a short window, so the cost is linear in the number of citations.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -128,12 +129,18 @@ def _strip_locator(prefix: str) -> str:
     if words and words[-1] == "của":
         words.pop()
     popped = False
-    while len(words) >= 2 and words[-2] in _LOCATOR_NOUNS and len(words[-1]) <= 5:
-        words.pop()
-        words.pop()
-        popped = True
-        if words and words[-1] == "tiểu":
+    # 'khoản 3 điều 87 điều 92 … và điều 111 (của)': a list of articles, read from its end
+    while len(words) >= 2:
+        if words[-2] in _LOCATOR_NOUNS and len(words[-1]) <= 5:
             words.pop()
+            words.pop()
+            popped = True
+            if words and words[-1] == "tiểu":
+                words.pop()
+        elif popped and words[-1] in ("và", "các"):
+            words.pop()
+        else:
+            break
     if not popped:
         return prefix
     if words[-3:] == ["quy", "định", "tại"]:
@@ -163,15 +170,20 @@ def _blocked(before: str, relation: str, position: str, c: _Cues) -> bool:
 
 
 def _cue_at_end(prefix: str, position: str = "body"):
-    """The relation whose cue phrase ends `prefix` (longest cue first), or None."""
+    """The relation whose cue phrase ends `prefix` (longest cue first), or None. Repealing or
+    replacing some articles of a document ('bãi bỏ khoản 3 Điều 36 của Luật …') amends it."""
     c = _cues()
     p = _strip_tail(prefix, c.adverbs)
-    p = _strip_tail(_strip_locator(p), c.objects)
+    located = _strip_locator(p)
+    partial = located != p
+    p = _strip_tail(located, c.objects)
     p = _strip_tail(p, c.adverbs)
     for relation, cue in c.head_by_last.get(_last_word(p), ()):
         if _ends_with(p, cue):
             if _blocked(p[:-len(cue)].rstrip(), relation, position, c):
                 return None
+            if partial and relation in ("repeals", "replaces"):
+                return "amends"
             return relation
     return None
 
@@ -302,7 +314,7 @@ def _law_head(prefix: str, position: str, c: _Cues):
 
 
 def classify(text: str, cits: list[Found], positions: list[str],
-             own_key: str | None = None) -> list[Relation]:
+             own_key: str | None = None, own_type: str | None = None) -> list[Relation]:
     """Sets `relation` on each citation (in place) and returns the stated chain edges. A chain
     whose source is the citing document itself ('Thông tư 130/2025/TT-BQP [this one] sửa đổi
     Thông tư 67/2024/TT-BQP') gives the citation its relation instead of an edge."""
@@ -332,7 +344,9 @@ def classify(text: str, cits: list[Found], positions: list[str],
                     carry = (rel, positions[i], cit.end)
                     continue
                 cit.chained = True
-                cit.relation = "mentions"
+                # 'Căn cứ Luật Đấu thầu số 22/2023/QH15 được sửa đổi, bổ sung bởi Luật số
+                # 57/2024/QH15': the document rests on the law as amended, so on both
+                cit.relation = _as_amended(prev, passive)
                 chain_of[i] = (prev.key, rel, passive)
                 if passive:
                     add(cit.key, rel, prev.key, prev.start, cit.end)
@@ -348,7 +362,8 @@ def classify(text: str, cits: list[Found], positions: list[str],
             if _COORD.match(gap) and prev.chained:
                 # 'về thực hiện Nghị quyết số 71/NQ-CP … và Chương trình hành động số 10-CTr/TU'
                 cit.chained = True
-                cit.relation = "mentions"
+                passive_list = bool(chain_of.get(i - 1, (None, None, False))[2])
+                cit.relation = prev.relation if passive_list else "mentions"
                 other = chain_of.get(i - 1) if _AND.match(gap) else None
                 if other:
                     chain_of[i] = other
@@ -363,11 +378,13 @@ def classify(text: str, cits: list[Found], positions: list[str],
         # 'Nghị định số 08/2015/NĐ-CP … quy định chi tiết …, được sửa đổi, bổ sung tại
         # Nghị định số 167/2025/NĐ-CP': the passive reaches back over the subject's title
         prel = _passive_at_end(prefix) if prefix.endswith(c.agents) else None
+        if prel and prev is not None and prev.key is None and prev.family == "named" and i >= 2:
+            prev = cits[i - 2]  # a law named in the subject's title ('… thi hành Luật Hải quan')
         if prel and prev is not None and prev.key and prev.end <= cit.start:
             if (cit.start - prev.end < _PASSIVE_SPAN
                     and not _HARD_STOP.search(text, prev.end, cit.start)):
                 cit.chained = True
-                cit.relation = "mentions"
+                cit.relation = _as_amended(prev, True)
                 chain_of[i] = (prev.key, prel, True)
                 add(cit.key, prel, prev.key, prev.start, cit.end)
                 continue
@@ -396,4 +413,58 @@ def classify(text: str, cits: list[Found], positions: list[str],
             carry = (carry[0], carry[1], cit.end)
         elif not opener or brk != ";":
             carry = None
+    _expiry(text, cits, own_type, own_key)
     return edges
+
+
+def _as_amended(subject: Found, passive: bool) -> str:
+    """The relation of an amending act named after a cited document ('… được sửa đổi, bổ sung
+    bởi Luật số …'): a basis when the document it amends is one, else a mention."""
+    return "based_on" if passive and subject.relation == "based_on" else "mentions"
+
+
+@lru_cache(maxsize=1)
+def _expiry_cues():
+    e = load("relations")["expiry"]
+    phrases = sorted(e["phrases"], key=len, reverse=True)
+    return (re.compile("|".join(re.escape(p) for p in phrases)), tuple(e["own_words"]),
+            int(e["within_chars"]), int(e["sentence_chars"]))
+
+
+_SENTENCE_START = re.compile(r"[.;:](?:\s|$)|\n\s*\n")
+
+
+def _expiry(text: str, cits: list[Found], own_type: str | None, own_key: str | None) -> None:
+    """'Thông tư số 40/2020/TT-BTTTT … hết hiệu lực từ ngày Thông tư này có hiệu lực': the
+    documents named before the phrase in its sentence are replaced (same type as the citing
+    document) or repealed (another type) by it."""
+    if not cits:
+        return
+    pattern, own_words, within, span = _expiry_cues()
+    starts = [c.start for c in cits]
+    lo_cit = 0
+    for m in pattern.finditer(text, cits[0].end):
+        after = text[m.end():m.end() + within]
+        if not any(re.search(r"\b" + re.escape(w) + r"\b", after) for w in own_words):
+            continue
+        if text[max(0, m.start() - 8):m.start()].rstrip().endswith("đã"):
+            continue
+        lo = max(0, m.start() - span)
+        sentence = lo
+        for b in _SENTENCE_START.finditer(text, lo, m.start()):
+            sentence = b.end()
+        lo_cit = bisect.bisect_left(starts, sentence)
+        hi_cit = bisect.bisect_left(starts, m.start())
+        for c in cits[lo_cit:hi_cit]:
+            if c.chained or c.end > m.start() or c.relation != "mentions":
+                continue
+            c.relation = "replaces" if _same_kind(c, own_type, own_key) else "repeals"
+
+
+def _same_kind(c: Found, own_type: str | None, own_key: str | None) -> bool:
+    """Of the citing document's own kind: its type, or, when a type is unknown, its issuer's
+    symbol ('QH10' and 'QH13': two laws of the Quốc hội)."""
+    if own_type and c.type:
+        return c.type == own_type
+    own_sym = (own_key or "").rsplit("/", 1)[-1]
+    return bool(c.symbol and own_sym) and re.sub(r"\d+$", "", c.symbol) == re.sub(r"\d+$", "", own_sym)
