@@ -206,3 +206,45 @@ def test_named_reading_stays_linear_on_hostile_input():
         return best
     small, large = cost(2_000), cost(8_000)
     assert large < small * 4 * 3  # linear: 4× the text, well under 12× the time
+
+
+def test_a_name_without_a_year_is_the_law_in_force_at_the_documents_date():
+    text = "Việc kết hôn theo quy định của Luật Hôn nhân và gia đình."
+    assert cits(text, header=Header(type="Luật", date="2015-11-24")) == [("52/2014/QH13", "mentions")]
+    # before that law was adopted no reviewed entry applies: the name stays a name
+    assert cits(text, header=Header(type="Luật", date="2010-01-01")) == []
+    # a later law of that name known from real texts makes it ambiguous: no guess
+    text = "theo Luật Xây dựng hiện hành."
+    assert cits(text, header=Header(type="NĐ", date="2021-03-01")) == []
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("r) Bãi bỏ cụm từ “thanh tra,” tại điểm a khoản 5 Điều 190 của Luật Đất đai số 31/2024/QH15;",
+     [("31/2024/QH15", "amends")]),
+    ("4. Bổ sung điểm m vào sau điểm l khoản 1 Điều 157 của Luật Đất đai số 31/2024/QH15 như sau:",
+     [("31/2024/QH15", "amends")]),
+    ("3. Thay thế cụm từ “doanh nghiệp nhà nước” bằng cụm từ “doanh nghiệp do Nhà nước nắm giữ 100% "
+     "vốn điều lệ” tại điểm m khoản 1 Điều 35 của Luật Ngân sách nhà nước số 83/2015/QH13;",
+     [("83/2015/QH13", "amends")]),
+    # the same words in a task are no amendment of the cited text
+    ("2. Bổ sung kinh phí theo Quyết định số 12/QĐ-UBND ngày 5/1/2025.", [("12/QĐ-UBND", "mentions")]),
+])
+def test_amending_lines_of_an_amending_law(line, expected):
+    text = "Điều 10. Sửa đổi, bổ sung một số điều của các luật có liên quan\n" + line
+    assert cits(text, header=Header(type="Luật", key="84/2025/QH15", date="2025-06-25")) == expected
+
+
+def test_only_this_document_guides_in_the_body():
+    text = ("Điều 5. Hỗ trợ\nHợp tác xã được hưởng chính sách theo hướng dẫn của Chính phủ quy định "
+            "chi tiết thi hành một số điều của Luật Hợp tác xã số 17/2023/QH15.\n"
+            "Điều 1. Phạm vi\nNghị định này quy định chi tiết một số điều của Luật Đất đai số "
+            "31/2024/QH15.")
+    assert cits(text, header=Header(type="NĐ", key="112/2024/NĐ-CP")) == [
+        ("17/2023/QH15", "mentions"), ("31/2024/QH15", "guides")]
+
+
+def test_the_laws_an_amending_law_lists_are_part_of_its_name():
+    text = ("Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Quy hoạch, Luật Đầu tư, Luật Đầu tư "
+            "theo phương thức đối tác công tư và Luật Đấu thầu số 57/2024/QH15;")
+    assert cits(text, header=Header(type="QĐ", key="1/2025/QĐ-TTg", date="2025-03-01")) == [
+        ("57/2024/QH15", "based_on")]

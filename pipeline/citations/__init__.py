@@ -87,7 +87,8 @@ def extract_citations(text: Union[Text, str], *, header: Optional[Header] = None
     cits = sorted(numbered + [as_found(s, n) for n in named], key=lambda c: c.start)
     positions = _positions(t, s, cits, header, sections)
     edges = classify(s, cits, positions, own_key, header.type if header else None)
-    if header is not None and header.type is None and header.key is None and not header.title:
+    if (header is not None and header.type is None and header.key is None and not header.title
+            and not _MOTTO.search(s, 0, 3000)):
         # a page that is no official document (a Q&A or news article) rests on, implements or
         # amends nothing: what it cites, it mentions
         for c in cits:
@@ -113,6 +114,10 @@ def extract_citations(text: Union[Text, str], *, header: Optional[Header] = None
             short_form=c.short_form))
     out += _guides_from_basis(s, out, header, sections)
     return out, edges, named_out
+
+
+# the national or Party motto heads every official document, whatever became of its header
+_MOTTO = re.compile(r"C[ỘộO][NnN]G\s+H[ÒOòo][AÀaà]\s+X[ÃãA]\s+H[ỘộO]I|ĐẢNG\s+CỘNG\s+SẢN", re.I)
 
 
 def _guides_from_basis(s: str, cits: list[Citation], header: Optional[Header],

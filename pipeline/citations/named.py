@@ -7,9 +7,10 @@ year identifies one law, which we resolve to its number through, in order:
 2. the gazetteer `models/laws.json` (name and year → number, built from real texts that state
    both, plus hand entries with their sources).
 A name without a year takes the year the same document gives that name elsewhere ("Căn cứ Luật
-Hải quan ngày 23 tháng 6 năm 2014; … Nghị định này quy định chi tiết Luật Hải quan"). The
-Constitution, a closed series, resolves to the one in force at the document's date. Anything
-else stays a named reference: never a guessed number.
+Hải quan ngày 23 tháng 6 năm 2014; … Nghị định này quy định chi tiết Luật Hải quan"), else, in a
+dated document, the law of that name in force at its date when the reviewed entries say which
+(`_in_force`). The Constitution, a closed series, resolves the same way. Anything else stays a
+named reference: never a guessed number.
 
 An amending law named by what it amends ("Luật sửa đổi, bổ sung một số điều của Luật Cán bộ,
 công chức và Luật Viên chức ngày 25 tháng 11 năm 2019") is one reference, not two.
@@ -106,6 +107,7 @@ class _Gazetteer:
     by_name: dict              # name key → ((year, number, kind), …)
     names: Optional[re.Pattern]  # every known name, longest first, spaces as any white space
     constitutions: tuple       # ((adopted ISO date, year, key), …) in order
+    full_laws: dict            # name key → ((adopted, year, number), …): reviewed whole laws
 
 
 @lru_cache(maxsize=1)
@@ -120,7 +122,12 @@ def gazetteer() -> _Gazetteer:
                            for n in names)
     pattern = re.compile(r"(?:" + alternation + r")(?![\w])", re.I) if names else None
     cons = tuple(sorted((c["adopted"], c["year"], c["key"]) for c in data["constitutions"]))
-    return _Gazetteer({k: tuple(sorted(v)) for k, v in by_name.items()}, pattern, cons)
+    full: dict = {}
+    for e in data.get("extra", []):
+        if e.get("adopted"):
+            full.setdefault(name_key(e["name"]), []).append((e["adopted"], e["year"], e["number"]))
+    return _Gazetteer({k: tuple(sorted(v)) for k, v in by_name.items()}, pattern, cons,
+                      {k: tuple(sorted(v)) for k, v in full.items()})
 
 
 def _date_after(text: str, pos: int) -> tuple[Optional[int], Optional[str], int]:
@@ -201,12 +208,14 @@ def find_named(text: str) -> list[Named]:
                 continue  # 'Luật sửa đổi còn lùi thời gian …': not a name
             stop_at = _COMPOSITE_END.search(text, after, after + 400)
             end = stop_at.start() if stop_at else -1
-            if end < 0 or text[end:end + 5].strip().startswith("số"):
-                continue  # its number follows: a numbered citation
+            if end < 0:
+                continue
+            covered = end
+            if text[end:end + 5].strip().startswith("số"):
+                continue  # its number follows: a numbered citation, whose name lists the laws
             name = " ".join(text[start:end].split()).rstrip(" ,")
             year, date, tail = _date_after(text, end)
             out.append(Named(kind, name, year, date, start, tail if year else end))
-            covered = end
             continue
         before = text[max(0, start - 24):start].lower().rstrip()
         if before.endswith(not_after):
@@ -284,7 +293,24 @@ def resolve_named(text: str, named: list[Named], numbered: Sequence[Found],
             hits = [num for y, num, _ in gz.by_name.get(k, ()) if y == n.year]
             if len(hits) == 1:
                 n.key = hits[0]
+        elif doc_date:
+            _in_force(n, k, doc_date, gz)
 
+
+def _in_force(n: Named, k: str, doc_date: str, gz: _Gazetteer) -> None:
+    """A law named without a year in a dated document is the one in force then: the latest
+    reviewed whole law of that name adopted before the document — unless any text we know of
+    gives that name a later year before the document's (a newer law, or an amending law people
+    call by the old name): then it stays unresolved."""
+    before = [(adopted, y, num) for adopted, y, num in gz.full_laws.get(k, ())
+              if adopted[:len(doc_date)] < doc_date]
+    if not before:
+        return
+    adopted, year, number = before[-1]
+    doc_year = int(doc_date[:4])
+    if any(year < y <= doc_year and num != number for y, num, _ in gz.by_name.get(k, ())):
+        return
+    n.key, n.year = number, year
 
 @lru_cache(maxsize=512)
 def _parsed_number(kind: str, key: str) -> Optional[Found]:

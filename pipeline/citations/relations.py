@@ -171,7 +171,8 @@ def _blocked(before: str, relation: str, position: str, c: _Cues) -> bool:
 
 def _cue_at_end(prefix: str, position: str = "body"):
     """The relation whose cue phrase ends `prefix` (longest cue first), or None. Repealing or
-    replacing some articles of a document ('bãi bỏ khoản 3 Điều 36 của Luật …') amends it."""
+    replacing some articles of a document ('bãi bỏ khoản 3 Điều 36 của Luật …') amends it; in the
+    body, only this document guides ('Nghị định này quy định chi tiết …')."""
     c = _cues()
     p = _strip_tail(prefix, c.adverbs)
     located = _strip_locator(p)
@@ -184,6 +185,9 @@ def _cue_at_end(prefix: str, position: str = "body"):
                 return None
             if partial and relation in ("repeals", "replaces"):
                 return "amends"
+            if relation == "guides" and position == "body" and not _OWN_ACT.search(
+                    p[:-len(cue)].rstrip()):
+                return None  # '… theo hướng dẫn của Chính phủ quy định chi tiết …': not this text
             return relation
     return None
 
@@ -399,6 +403,8 @@ def classify(text: str, cits: list[Found], positions: list[str],
             colon = text.rfind(":", 0, cit.start)
             head = _clean(_clause(text, colon, _HEAD_SPAN)[0])
             rel = _cue_at_start(head)
+        if rel is None and positions[i] == "body" and _amend_line(text, cit.start):
+            rel = "amends"
         if rel and positions[i] in g.head_positions.get(rel, ()):
             cit.relation = rel
             carry = (rel, positions[i], cit.end)
@@ -415,6 +421,33 @@ def classify(text: str, cits: list[Found], positions: list[str],
             carry = None
     _expiry(text, cits, own_type, own_key)
     return edges
+
+
+# the citing document as the subject of its own act: 'Nghị định này …', '… ban hành Thông tư …'
+_OWN_ACT = re.compile(r"(?:\bnày|ban hành (?:nghị định|thông tư liên tịch|thông tư|quyết định|"
+                      r"nghị quyết))$")
+_ENUMERATOR = re.compile(r"\s*(?:[a-zđ]\)|\d{1,3}[.)]|[-+•*])?\s*")
+
+
+@lru_cache(maxsize=1)
+def _amend_cues():
+    a = load("relations")["amend_openers"]
+    return (tuple(sorted(a["openers"], key=len, reverse=True)),
+            tuple(" " + w for w in a["before_citation"]), int(a["max_chars"]))
+
+
+def _amend_line(text: str, start: int) -> bool:
+    """'r) Bãi bỏ cụm từ “…” tại điểm a khoản 5 Điều 190 của Luật Đất đai số …': an enumerated
+    line of an amending article names the document it amends after 'của'."""
+    openers, befores, span = _amend_cues()
+    line_start = text.rfind("\n", max(0, start - span), start) + 1
+    if line_start == 0 and start > span:
+        return False
+    line = text[line_start:start]
+    if not line.rstrip().endswith(befores):
+        return False
+    head = line[_ENUMERATOR.match(line).end():].lower()
+    return head.startswith(openers)
 
 
 def _as_amended(subject: Found, passive: bool) -> str:
