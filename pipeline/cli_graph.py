@@ -1,5 +1,5 @@
-"""Graph commands: cited-by, cites, implementers, trace, coverage, export, stats, ambiguities,
-graph-rebuild. Thin: each parses its arguments, calls pipeline.graph, and prints text or JSON."""
+"""Graph commands: cited-by, validity, cites, implementers, trace, coverage, export, stats,
+ambiguities, graph-rebuild. Thin: each parses its arguments, calls pipeline.graph, and prints text or JSON."""
 from __future__ import annotations
 
 import json
@@ -59,6 +59,31 @@ def cmd_cited_by(args) -> int:
               f"      {c['relation']} — {c['mentions']} mention(s): {rels}; in {where or '-'}")
     if r.get("truncated"):
         print(f"  … first {len(r['citing'])} shown")
+    return 0
+
+
+_STATUS_VI = {"replaced": "bị thay thế", "repealed": "bị bãi bỏ", "amended": "được sửa đổi, bổ sung",
+              "no change known": "chưa thấy văn bản nào sửa đổi, thay thế hay bãi bỏ"}
+
+
+def cmd_validity(args) -> int:
+    from .graph import validity
+
+    r = validity(_db(args), args.key, year=args.year, issuer=args.issuer)
+    if not r["targets"]:
+        return _no_match(args.key)
+    if args.format == "json":
+        _print_json(r)
+        return 0
+    for t in r["targets"]:
+        print(_describe(t))
+    print(f"status: {r['status']} ({_STATUS_VI[r['status']]})")
+    for field, word in (("replaced_by", "replaced by"), ("repealed_by", "repealed by"),
+                        ("amended_by", "amended by"), ("guided_by", "guided by")):
+        for a in r[field]:
+            when = a["date"] or "?"
+            eff = f", in force from {a['effective']}" if a.get("effective") else ""
+            print(f"  {word:<12} {when:<10} {_describe(a['node'])}{eff}")
     return 0
 
 
@@ -236,6 +261,10 @@ def register(sub, add) -> None:
     sp.add_argument("key", help="a key (91-KL/TW), a stored document, or node:ID")
     key_filters(sp)
     sp.add_argument("--limit", type=int)
+    sp = add("validity", cmd_validity, "what later documents did to KEY: replaced, repealed, "
+                                       "amended (by whom, when), and which guide it", fmt=True)
+    sp.add_argument("key", help="a key (54/2014/QH13), a stored document, or node:ID")
+    key_filters(sp)
     sp = add("cites", cmd_cites, "what a document cites, and the chains its text states", fmt=True)
     sp.add_argument("doc", help="id, path, file name or key of a stored document")
     sp = add("implementers", cmd_implementers,

@@ -1452,6 +1452,45 @@ def cites(db, ref: str) -> dict:
     return {"query": ref, "sources": [nodes[s] for s in srcs], "cites": out, "stated": stated}
 
 
+# a document's validity as the graph shows it: the acts of later documents on it, strongest first
+_VALIDITY = (("replaces", "replaced"), ("repeals", "repealed"), ("amends", "amended"))
+
+
+def validity(db, ref: str, *, year=None, issuer=None) -> dict:
+    """What later documents did to `ref`: replaced, repealed, amended (by whom, dated by the acting
+    document, with its effective date when stored) and which documents guide it. Derived from the
+    incoming edges, cited or stated ('Nghị định 167/2025/NĐ-CP sửa đổi Nghị định 08/2015/NĐ-CP');
+    `status` is the strongest act known, or 'no change known' (we know only what was ingested)."""
+    conn = _ready(db)
+    targets = resolve_ref(db, ref, year=year, issuer=issuer)
+    out = {"query": ref, "targets": [], "status": None, "replaced_by": [], "repealed_by": [],
+           "amended_by": [], "guided_by": []}
+    if not targets:
+        return out
+    rows = conn.execute(
+        "select e.source, e.relation, e.first_date, e.first_evidence, d.effective "
+        "from edges e join nodes n on n.id = e.source left join documents d on d.id = n.document_id "
+        "where e.relation in ('replaces', 'repeals', 'amends', 'guides') "
+        "and e.source != e.target and e.target in (select value from json_each(?)) "
+        "order by e.first_date, e.source", [json.dumps(targets)]).fetchall()
+    nodes = nodes_by_id(db, targets + [r[0] for r in rows])
+    out["targets"] = [nodes[t] for t in targets]
+    seen = set()
+    for src, rel, date, evidence, effective in rows:
+        field = {"replaces": "replaced_by", "repeals": "repealed_by", "amends": "amended_by",
+                 "guides": "guided_by"}[rel]
+        if (field, src) in seen:
+            continue
+        seen.add((field, src))
+        n = nodes[src]
+        out[field].append({"node": n, "label": n["label"], "date": date or n["date"],
+                           "effective": effective, "evidence": evidence})
+    out["status"] = next((state for rel, state in _VALIDITY
+                          if out[{"replaces": "replaced_by", "repeals": "repealed_by",
+                                  "amends": "amended_by"}[rel]]), "no change known")
+    return out
+
+
 def _subgraph(conn, roots: Sequence[int], relations: Sequence[str], down: bool,
               limit: Optional[int]) -> tuple[set[int], list[tuple[int, int, str, str]], bool]:
     """Nodes reachable from `roots` along lineage edges (down: towards implementers, else up

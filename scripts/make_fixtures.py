@@ -16,6 +16,7 @@ It writes:
                       a document number broken across two lines after its '-' or '/'
   encrypted.pdf       a one-page PDF that needs a password
   image_only.pdf      a page with only drawings and an image: no text layer
+  stamped_scan.pdf    three scanned pages whose only text is a Gazette running head
   no_pages.pdf        a syntactically valid PDF with zero pages
   truncated.pdf       the first 12 000 bytes of plan.pdf
   truncated.docx      the first half of plan.docx's bytes
@@ -531,6 +532,26 @@ def make_image_only_pdf() -> bytes:
     return buf.getvalue()
 
 
+def make_stamped_scan_pdf() -> bytes:
+    """A Gazette scan: pages of shapes, each with only the Gazette's running head as text (the
+    signature stamp a portal adds): a text layer of a few words per page that is no document."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    fonts = _fonts()
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=(PAGE_W, PAGE_H), invariant=1)
+    for page in range(3):
+        c.setFont(fonts[""], 9)
+        c.drawString(LEFT, PAGE_H - 40, f"CÔNG BÁO/Số 244/Ngày 23-04-2026 {106 + page}")
+        c.setFillGray(0.2)
+        for i in range(20):
+            c.rect(LEFT + 20, 700 - i * 22, TEXT_W - 40 - (i % 3) * 60, 9, fill=1, stroke=0)
+        c.setFillGray(0)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
 def make_no_pages_pdf() -> bytes:
     from pypdf import PdfWriter
 
@@ -550,6 +571,7 @@ def main() -> int:
         "encrypted.pdf": make_small_pdf("Confidential plan: password protected",
                                         encrypt_with="secret"),
         "image_only.pdf": make_image_only_pdf(),
+        "stamped_scan.pdf": make_stamped_scan_pdf(),
         "no_pages.pdf": make_no_pages_pdf(),
         "truncated.pdf": pdf_bytes[:12_000],  # cut off inside the embedded font
         "truncated.docx": docx_bytes[: len(docx_bytes) // 2],

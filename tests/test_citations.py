@@ -435,6 +435,9 @@ def test_passive_reaches_back_over_the_subject_title():
             "167/2025/NĐ-CP ngày 30/6/2025 của Chính phủ; Căn cứ Thông tư số 38/2015/TT-BTC;")
     cits, edges, _ = extract_citations(text)
     assert [(e.source, e.relation, e.target) for e in edges] == [
-        ("167/2025/NĐ-CP", "amends", "08/2015/NĐ-CP")]
-    # the document rests on the decree as amended: on the amending decree too
-    assert [c.relation for c in cits] == ["based_on", "based_on", "based_on"]
+        ("08/2015/NĐ-CP", "guides", "54/2014/QH13"), ("167/2025/NĐ-CP", "amends", "08/2015/NĐ-CP")]
+    # the law named in the decree's title (in force at the decree's date) is a mention; the
+    # document rests on the decree as amended: on the amending decree too
+    assert [(c.key, c.relation) for c in cits] == [
+        ("08/2015/NĐ-CP", "based_on"), ("54/2014/QH13", "mentions"),
+        ("167/2025/NĐ-CP", "based_on"), ("38/2015/TT-BTC", "based_on")]

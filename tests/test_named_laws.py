@@ -248,3 +248,79 @@ def test_the_laws_an_amending_law_lists_are_part_of_its_name():
             "theo phương thức đối tác công tư và Luật Đấu thầu số 57/2024/QH15;")
     assert cits(text, header=Header(type="QĐ", key="1/2025/QĐ-TTg", date="2025-03-01")) == [
         ("57/2024/QH15", "based_on")]
+
+
+# --------------------------------------------------------------------------- validity on the graph
+LAW_2005 = """QUỐC HỘI
+Luật số: 33/2005/QH11
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hà Nội, ngày 14 tháng 6 năm 2005
+BỘ LUẬT
+DÂN SỰ
+Căn cứ vào Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam năm 1992;
+Điều 1. Nhiệm vụ của Bộ luật dân sự
+Bộ luật này quy định địa vị pháp lý.
+"""
+LAW_2015 = """QUỐC HỘI
+Luật số: 91/2015/QH13
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hà Nội, ngày 24 tháng 11 năm 2015
+BỘ LUẬT
+DÂN SỰ
+Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;
+Điều 1. Phạm vi điều chỉnh
+Bộ luật này quy định địa vị pháp lý.
+Điều 689. Hiệu lực thi hành
+1. Bộ luật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2017.
+2. Bộ luật dân sự số 33/2005/QH11 hết hiệu lực kể từ ngày Bộ luật này có hiệu lực.
+"""
+DECREE = """CHÍNH PHỦ
+Số: 21/2021/NĐ-CP
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hà Nội, ngày 19 tháng 3 năm 2021
+NGHỊ ĐỊNH
+QUY ĐỊNH THI HÀNH BỘ LUẬT DÂN SỰ VỀ BẢO ĐẢM THỰC HIỆN NGHĨA VỤ
+Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;
+Căn cứ Bộ luật Dân sự ngày 24 tháng 11 năm 2015;
+Chính phủ ban hành Nghị định quy định thi hành Bộ luật Dân sự về bảo đảm thực hiện nghĩa vụ.
+Điều 1. Phạm vi điều chỉnh
+Nghị định này quy định thi hành Bộ luật Dân sự về bảo đảm thực hiện nghĩa vụ.
+"""
+
+
+def test_validity_is_derived_from_later_documents(tmp_path):
+    from pipeline import graph
+    from pipeline.ingest import ingest
+    from pipeline.store import open_db
+
+    for name, text in (("bl2005.txt", LAW_2005), ("bl2015.txt", LAW_2015), ("nd21.txt", DECREE)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    db_path = tmp_path / "v.db"
+    ingest([tmp_path], db_path, workers=0)
+    db = open_db(db_path)
+    old = graph.validity(db, "33/2005/QH11")
+    assert old["status"] == "replaced"
+    assert [a["label"] for a in old["replaced_by"]] == ["91/2015/QH13"]
+    assert old["replaced_by"][0]["date"] == "2015-11-24"
+    code = graph.validity(db, "91/2015/QH13")
+    assert code["status"] == "no change known"
+    assert [a["label"] for a in code["guided_by"]] == ["21/2021/NĐ-CP"]
+    assert graph.validity(db, "99/2099/QH99")["targets"] == []
+
+
+def test_validity_command(tmp_path, capsys):
+    from pipeline.cli import main as cli_main
+
+    (tmp_path / "bl2005.txt").write_text(LAW_2005, encoding="utf-8")
+    (tmp_path / "bl2015.txt").write_text(LAW_2015, encoding="utf-8")
+    db_path = str(tmp_path / "v.db")
+    assert cli_main(["ingest", str(tmp_path), "--db", db_path, "--workers", "0"]) == 0
+    capsys.readouterr()
+    assert cli_main(["validity", "33/2005/QH11", "--db", db_path]) == 0
+    out = capsys.readouterr().out
+    assert "status: replaced (bị thay thế)" in out
+    assert "replaced by  2015-11-24 91/2015/QH13" in out
+    assert cli_main(["validity", "1/2099/QH99", "--db", db_path]) == 2

@@ -54,6 +54,8 @@ def _lines(text):
     ("truncated.pdf", "damaged PDF"),
     ("encrypted.pdf", "encrypted PDF (password protected)"),
     ("image_only.pdf", "no text layer: needs OCR (scanned/image-only PDF)"),
+    ("stamped_scan.pdf", "text layer holds only a stamp (5 words or fewer per page): image-only "
+                         "PDF, needs OCR"),
     ("no_pages.pdf", "empty PDF"),
     ("garbage.pdf", "not a PDF (damaged or wrong extension)"),
     ("truncated.docx", "damaged DOCX (truncated or corrupt zip archive)"),

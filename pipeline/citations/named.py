@@ -17,6 +17,7 @@ công chức và Luật Viên chức ngày 25 tháng 11 năm 2019") is one refer
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from .grammar import WORD
 from .parse import Found
 
 _SP = r"[ \t\xa0]"
+_CLAUSE_BREAK = re.compile(r"[;\n]|\.\s")
 # what may follow a name: its adoption date, 'năm YYYY', or a bare year
 _DATE_AFTER = re.compile(
     _SP + r"{0,3},?" + _SP + r"{0,3}\(?(?:"
@@ -293,8 +295,23 @@ def resolve_named(text: str, named: list[Named], numbered: Sequence[Found],
             hits = [num for y, num, _ in gz.by_name.get(k, ()) if y == n.year]
             if len(hits) == 1:
                 n.key = hits[0]
-        elif doc_date:
-            _in_force(n, k, doc_date, gz)
+        else:
+            when = _title_date(text, n, numbered) or doc_date
+            if when:
+                _in_force(n, k, when, gz)
+
+
+def _title_date(text: str, n: Named, numbered: Sequence[Found]) -> Optional[str]:
+    """The date of the document whose title the name stands in ('Nghị định số 154/2005/NĐ-CP
+    ngày 15/12/2005 … quy định chi tiết Luật Hải quan': the law in force in 2005), or None."""
+    i = bisect.bisect_right([c.end for c in numbered], n.start) - 1
+    if i < 0:
+        return None
+    c = numbered[i]
+    gap = text[c.end:n.start]
+    if len(gap) > 300 or _CLAUSE_BREAK.search(gap):
+        return None
+    return c.date or (str(c.year) if c.year else None)
 
 
 def _in_force(n: Named, k: str, doc_date: str, gz: _Gazetteer) -> None:

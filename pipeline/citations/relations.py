@@ -382,7 +382,9 @@ def classify(text: str, cits: list[Found], positions: list[str],
         # 'Nghị định số 08/2015/NĐ-CP … quy định chi tiết …, được sửa đổi, bổ sung tại
         # Nghị định số 167/2025/NĐ-CP': the passive reaches back over the subject's title
         prel = _passive_at_end(prefix) if prefix.endswith(c.agents) else None
-        if prel and prev is not None and prev.key is None and prev.family == "named" and i >= 2:
+        if (prel and prev is not None and prev.family == "named" and i >= 2
+                and cits[i - 2].end <= prev.start and prev.start - cits[i - 2].end < _PASSIVE_SPAN
+                and not _HARD_STOP.search(text, cits[i - 2].end, prev.start)):
             prev = cits[i - 2]  # a law named in the subject's title ('… thi hành Luật Hải quan')
         if prel and prev is not None and prev.key and prev.end <= cit.start:
             if (cit.start - prev.end < _PASSIVE_SPAN

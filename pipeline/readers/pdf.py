@@ -399,6 +399,10 @@ def _footnote_zone(lines: list[_Line], body_size: float, rules: list[float]) -> 
 
 # --------------------------------------------------------------------------- reader
 
+# the most words a page's text layer may hold and still be only a scan's stamp or running head
+# ('CÔNG BÁO/Số 244/Ngày 23-04-2026 106'); the national motto alone has 12 words
+_STAMP_WORDS = 20
+
 
 def read_pdf(path: str, data: bytes | None = None) -> RawDocument:
     """Lines of a text PDF as blocks (see the module docstring); clear errors for encrypted,
@@ -426,6 +430,11 @@ def read_pdf(path: str, data: bytes | None = None) -> RawDocument:
                      if not c["text"].isspace()]
         if not all_chars:
             raise DocumentError(path, "no text layer: needs OCR (scanned/image-only PDF)")
+        words = [sum(len(ln.text.split()) for ln in p) for p in page_lines]
+        if max(words) <= _STAMP_WORDS:
+            # a Gazette scan: the portal's stamp or running head is the only text on each page
+            raise DocumentError(path, f"text layer holds only a stamp ({max(words)} words or "
+                                      "fewer per page): image-only PDF, needs OCR")
         cid = sum(1 for c in all_chars if _CID.fullmatch(c["text"]))
         if cid > len(all_chars) / 2:
             raise DocumentError(path, "no usable text layer: fonts without a Unicode map "
