@@ -22,11 +22,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
+from eval_deadlines_blind import corpus_folder  # noqa: E402  (same archive, same unpacking)
 from pipeline.extract import extract_file  # noqa: E402
 
 GOLD = HERE.parent / "tests" / "gold" / "relations_blind"
-PAGES = Path("/tmp/scale/all")
 
 
 def number_forms(n: str) -> set[str]:
@@ -45,6 +46,7 @@ def name_key(name: str) -> str:
 
 
 def predictions(path: Path) -> list[dict]:
+    """What the pipeline says a page cites: citations and laws left named, with relations."""
     rec = extract_file(path)
     out = []
     for c in rec.citations:
@@ -64,12 +66,12 @@ def same_target(p: dict, g: dict) -> bool:
     return False
 
 
-def score(files: dict, errors: bool) -> None:
+def score(files: dict, errors: bool, pages: Path) -> dict:
     ref = Counter()
     rel = Counter()
     named = Counter()
     for fn, g in files.items():
-        preds = predictions(PAGES / fn)
+        preds = predictions(pages / fn)
         gold = g["refs"]
         # references: one per target
         matched_gold = set()
@@ -77,7 +79,6 @@ def score(files: dict, errors: bool) -> None:
             hits = [i for i, x in enumerate(gold) if same_target(p, x)]
             if hits:
                 matched_gold.update(hits)
-        targets_found = {i for i in range(len(gold)) if i in matched_gold}
         # distinct predicted targets with no gold entry
         fp_targets = []
         for p in preds:
@@ -120,32 +121,49 @@ def score(files: dict, errors: bool) -> None:
                 if errors:
                     print(f"  extra {fn}: {p['relation']:<10} {p['number'] or p['name']}"
                           f" ({p['year']}) «{p['text'][:60]}»")
-        del targets_found
+    out = {}
     for label, c in (("references", ref), ("relations", rel)):
         p = c["tp"] / max(1, c["tp"] + c["fp"])
         r = c["tp"] / max(1, c["tp"] + c["fn"])
         f = 2 * p * r / max(1e-9, p + r)
-        print(f"{label:<11} P {p:.3f}  R {r:.3f}  F1 {f:.3f}  (tp {c['tp']}, fp {c['fp']},"
-              f" fn {c['fn']})")
-    if named["n"]:
-        print(f"targets named without a number: recall {named['hit'] / named['n']:.3f}"
-              f" ({named['hit']}/{named['n']})")
+        out[label] = {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3),
+                      "tp": c["tp"], "fp": c["fp"], "fn": c["fn"]}
+    out["named_recall"] = round(named["hit"] / named["n"], 3) if named["n"] else None
     kinds = sorted({k[0] for k in rel if isinstance(k, tuple)})
+    out["relation_recall"] = {k: [rel[k, "hit"], rel[k, "n"]] for k in kinds}
+    return out
+
+
+def report(out: dict) -> None:
+    for label in ("references", "relations"):
+        c = out[label]
+        print(f"{label:<11} P {c['precision']:.3f}  R {c['recall']:.3f}  F1 {c['f1']:.3f}  "
+              f"(tp {c['tp']}, fp {c['fp']}, fn {c['fn']})")
+    if out["named_recall"] is not None:
+        print(f"targets named without a number: recall {out['named_recall']:.3f}")
     print("relation recall: " + ", ".join(
-        f"{k} {rel[k, 'hit']}/{rel[k, 'n']}" for k in kinds))
+        f"{k} {h}/{n}" for k, (h, n) in out["relation_recall"].items()))
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("gold", nargs="*", type=Path)
     ap.add_argument("--errors", action="store_true")
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument("--corpus", default="/tmp/scale/all",
+                    help="the unpacked pages (taken from the archive when missing)")
     a = ap.parse_args(argv)
     paths = a.gold or sorted(GOLD.glob("dev_*.json"))
     files = {}
     for p in paths:
         files.update(json.loads(p.read_text(encoding="utf-8"))["files"])
+    pages = corpus_folder(sorted(files), a.corpus)
+    out = score(files, a.errors, pages)
+    if a.json:
+        print(json.dumps(out))
+        return 0
     print(f"{len(files)} pages from {', '.join(p.name for p in paths)}")
-    score(files, a.errors)
+    report(out)
     return 0
 
 

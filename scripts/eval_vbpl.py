@@ -48,6 +48,7 @@ def main(argv=None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT)
     ap.add_argument("--misses", action="store_true", help="list every curated edge not found")
     ap.add_argument("--json", type=Path, help="write the per-document predictions here")
+    ap.add_argument("--summary", action="store_true", help="print the figures as one JSON line")
     a = ap.parse_args(argv)
     rows: Counter = Counter()
     unnumbered_miss = 0
@@ -93,6 +94,14 @@ def main(argv=None) -> int:
             tp += len(predicted & gold)
             fp += len(predicted - gold)
     rels = ["based_on", "guides", "amends", "replaces", "repeals", "mentions"]
+    if a.summary:
+        per = {r: round(rows[r, "same"] / n, 3) for r in rels
+               if (n := rows[r, "same"] + rows[r, "other"] + rows[r, "none"])}
+        same = sum(rows[r, "same"] for r in rels)
+        print(json.dumps({"recall": round(same / total_edges, 3), "per_relation": per,
+                          "named_without_number": round(unnumbered_miss / total_edges, 3),
+                          "precision_complete": round(tp / (tp + fp), 3) if tp + fp else None}))
+        return 0
     print(f"{'curated relation':<12} {'edges':>6} {'same':>6} {'other':>6} {'none':>6} {'recall':>7}")
     tot = Counter()
     for r in rels:

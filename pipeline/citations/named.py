@@ -87,8 +87,9 @@ def kind_of(name: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """The form names are compared in: NFC, lowercase, single spaces, no trailing comma."""
-    return " ".join(unicodedata.normalize("NFC", name).lower().split()).rstrip(" ,")
+    """The form names are compared in: NFC, lowercase, no commas, single spaces ('Luật Trật tự
+    an toàn giao thông đường bộ' is 'Luật Trật tự, an toàn giao thông đường bộ')."""
+    return " ".join(unicodedata.normalize("NFC", name).lower().replace(",", " ").split())
 
 
 @dataclass
@@ -120,8 +121,8 @@ def gazetteer() -> _Gazetteer:
         by_name.setdefault(name_key(e["name"]), set()).add((e["year"], e["number"], e["kind"]))
     names = sorted({name_key(e["name"]) for e in data["laws"] + data.get("extra", [])},
                    key=len, reverse=True)
-    alternation = "|".join(_SP.join(re.escape(w) for w in n.split()).replace(_SP, _SP + "{1,3}")
-                           for n in names)
+    sep = r",?" + _SP + r"{1,3}"  # the name key has no commas; the text may ('Phòng, chống')
+    alternation = "|".join(sep.join(re.escape(w) for w in n.split()) for n in names)
     pattern = re.compile(r"(?:" + alternation + r")(?![\w])", re.I) if names else None
     cons = tuple(sorted((c["adopted"], c["year"], c["key"]) for c in data["constitutions"]))
     full: dict = {}
