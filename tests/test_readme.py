@@ -122,7 +122,8 @@ def test_python_examples_run_and_give_what_they_say(scratch):
     assert not ns["report"].failed and ns["report"].ingested == 5
     lineage = {code.split("(")[0]: v for code, v in values.items() if code.startswith("graph.")}
     assert set(lineage) == {"graph.cited_by", "graph.implementers", "graph.trace",
-                            "graph.coverage"}
+                            "graph.coverage", "graph.validity"}
+    assert lineage["graph.validity"]["status"] == "no change known"
     assert all(lineage.values()), "every lineage example returns something on the corpus"
     assert "29-NQ/TW" in repr(lineage["graph.trace"])
     assert (scratch / "outputs" / "directives.db").exists()
