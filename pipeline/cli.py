@@ -137,6 +137,13 @@ def cmd_show(args) -> int:
             print(f"{k:>12}: {doc[k]}")
     if doc["recipients"]:
         print(f"{'recipients':>12}: " + "; ".join(doc["recipients"]))
+    if doc.get("portal"):
+        box = doc["portal"]
+        shown = "; ".join(f"{k} {v}" for k, v in box.items()
+                          if k != "disagrees" and not k.endswith("_text"))
+        print(f"{'portal box':>12}: {shown}")
+        if box.get("disagrees"):
+            print(f"{'':>12}  differs from the document's own header: {', '.join(box['disagrees'])}")
     print(f"{'citations':>12}: {doc['citations']}")
     print("\nOutline:")
     for s in doc["sections"]:

@@ -812,6 +812,14 @@ def _authority_line(s: str) -> bool:
     return False
 
 
+def document_start(text: Text) -> int:
+    """Offset where the document's header block begins (its left column, motto or number line),
+    0 when it opens the text or none is found: what comes before is the page around it."""
+    body = [i for i, ln in enumerate(text.lines) if ln.kind != "footnote"]
+    start = _header_start(text, body)
+    return text.lines[start].start if start else 0
+
+
 def parse_header(text: Text) -> Header:
     h = Header()
     lines = text.lines

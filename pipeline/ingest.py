@@ -37,10 +37,11 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from .model import DocumentError
+from .readers import SUPPORTED as READABLE, TEXT_EXTENSIONS
 from .store import open_db, remove_documents, save_document, save_error, write_transaction
 
-TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
-SUPPORTED = TEXT_SUFFIXES | {".docx", ".pdf"}
+TEXT_SUFFIXES = set(TEXT_EXTENSIONS)
+SUPPORTED = set(READABLE)  # what the readers read (pipeline/readers): one list
 MB = 1024 * 1024
 
 DEFAULT_MAX_TEXT_MB = 50      # a plan is a few hundred KB; 50 MB of text is a runaway

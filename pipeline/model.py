@@ -70,6 +70,7 @@ class Text:
     lines: list[Line]
     path: Optional[str] = None
     format: Optional[str] = None
+    meta: dict = field(default_factory=dict)  # what the reader learnt beside the text (portal box)
 
     def line_text(self, line: Line) -> str:
         return self.text[line.start:line.end]
@@ -246,10 +247,12 @@ class DocumentRecord:
     relations: list[Relation] = field(default_factory=list)
     named_refs: list[NamedRef] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
+    portal: dict = field(default_factory=dict)  # a portal's metadata box, with `disagrees`
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "document": self.header.to_dict(),
+            "portal": self.portal or None,
             "sections": [s.to_dict() for s in self.sections],
             "citations": [c.to_dict() for c in self.citations],
             "relations": [r.to_dict() for r in self.relations],

@@ -299,7 +299,8 @@ def normalise(raw: RawDocument) -> Text:
         lines.append(Line(pos, pos + len(text), b.kind, b.bold, b.heading, b.marker, b.locator))
         parts.append(text)
         pos += len(text) + 1
-    return Text("\n".join(parts), lines, path=raw.path, format=raw.format)
+    meta = {k: v for k, v in raw.meta.items() if k == "portal"}
+    return Text("\n".join(parts), lines, path=raw.path, format=raw.format, meta=meta)
 
 
 def normalise_string(text: str, path: str | None = None) -> Text:

@@ -17,8 +17,9 @@ import sqlite_utils
 
 from .model import DocumentRecord
 
-SCHEMA_VERSION = 3  # 2: typed deadline values (due_start ... precision), documents.effective
+SCHEMA_VERSION = 4  # 2: typed deadline values (due_start ... precision), documents.effective
 #                    3: named_refs.relation (a law cited by a name that identifies no one text)
+#                    4: documents.portal (a portal's metadata box, JSON)
 
 CHILD_TABLES = ("sections", "citations", "relations", "named_refs", "deadlines")
 
@@ -100,7 +101,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             "key": str, "type": str, "type_name": str, "number": str, "year": int,
             "symbol": str, "issuer": str, "issuer_inferred": int, "parent_issuer": str,
             "place": str, "date": str, "date_text": str, "title": str, "signer": str,
-            "signer_role": str, "recipients": str, "text": str, "effective": str,
+            "signer_role": str, "recipients": str, "text": str, "effective": str, "portal": str,
         }, pk="id", not_null={"path"})
         db["documents"].create_index(["path"], unique=True)
         db["documents"].create_index(["key"])
@@ -130,6 +131,7 @@ def _migrate(db: sqlite_utils.Database) -> None:
     2: deadlines get their typed value (due_start, due_end, rrule, duration, anchor, precision),
        filled from the stored `value` string; documents get `effective`.
     3: named_refs get `relation` (null for rows stored before: re-ingest to fill it).
+    4: documents get `portal` (null for rows stored before: re-ingest to fill it).
     """
     if _schema_version(db) >= SCHEMA_VERSION:
         return
@@ -142,8 +144,10 @@ def _migrate(db: sqlite_utils.Database) -> None:
         for col in ("due_start", "due_end", "rrule", "duration", "anchor", "precision"):
             if col not in have:
                 db.execute(f"alter table deadlines add column [{col}] text")
-        if "effective" not in {r[1] for r in db.execute("pragma table_info(documents)").fetchall()}:
-            db.execute("alter table documents add column effective text")
+        doc_cols = {r[1] for r in db.execute("pragma table_info(documents)").fetchall()}
+        for col in ("effective", "portal"):
+            if col not in doc_cols:
+                db.execute(f"alter table documents add column [{col}] text")
         named_cols = {r[1] for r in db.execute("pragma table_info(named_refs)").fetchall()}
         if named_cols and "relation" not in named_cols:
             db.execute("alter table named_refs add column relation text")
@@ -175,6 +179,7 @@ def _document_row(path: str, sha: str, fmt: str, size: int, rec: DocumentRecord)
         "date_text": h.date_text, "title": h.title, "signer": h.signer,
         "signer_role": h.signer_role, "recipients": json.dumps(h.recipients, ensure_ascii=False),
         "text": rec.text.text, "effective": h.effective,
+        "portal": json.dumps(rec.portal, ensure_ascii=False) if rec.portal else None,
     }
 
 

@@ -22,7 +22,7 @@ import pytest
 ingest_mod = importlib.import_module("pipeline.ingest")  # the module (pipeline.ingest is the function)
 from pipeline.ingest import ingest
 from pipeline.progress import Progress, printable
-from pipeline.store import CHILD_TABLES, open_db
+from pipeline.store import CHILD_TABLES, SCHEMA_VERSION, open_db
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = sorted((ROOT / "corpus").glob("*.txt"))
@@ -458,4 +458,4 @@ def test_a_version_2_database_gets_named_ref_relations(tmp_path):
     db.close()
     db = open_db(db_path)
     assert db.execute("select name, relation from named_refs").fetchall() == [("Luật Nhà giáo", None)]
-    assert db.execute("select value from meta where name = 'schema_version'").fetchone()[0] == "3"
+    assert db.execute("select value from meta where name = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)

@@ -29,7 +29,8 @@ MAX_ZIP_ENTRIES = 10_000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 files and encrypted Office files
 
 TEXT_EXTENSIONS = (".txt", ".md", ".markdown")
-SUPPORTED = TEXT_EXTENSIONS + (".docx", ".pdf")
+HTML_EXTENSIONS = (".html", ".htm")
+SUPPORTED = TEXT_EXTENSIONS + HTML_EXTENSIONS + (".docx", ".pdf")
 
 
 def _size_mb(n: int) -> str:
@@ -68,7 +69,7 @@ def _is_pdf(data: bytes) -> bool:
 
 def read(path: str | Path, max_bytes: int | None = None,
          max_unzipped: int | None = None) -> RawDocument:
-    """Read a .txt/.md, .docx or .pdf file; every failure is a DocumentError(path, reason)."""
+    """Read a .txt/.md, .html, .docx or .pdf file; every failure is a DocumentError(path, reason)."""
     path = str(path)
     max_bytes = MAX_FILE_BYTES if max_bytes is None else max_bytes
     max_unzipped = MAX_UNZIPPED_BYTES if max_unzipped is None else max_unzipped
@@ -99,6 +100,9 @@ def read(path: str | Path, max_bytes: int | None = None,
     if ext in TEXT_EXTENSIONS:
         from .text import read_text
         return read_text(path, data)
+    if ext in HTML_EXTENSIONS:
+        from .html import read_html
+        return read_html(path, data)
     if ext == ".docx":
         _check_docx_zip(path, data, max_unzipped)
         from .docx import read_docx
