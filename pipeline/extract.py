@@ -12,7 +12,7 @@ from pathlib import Path
 from .chrome import chrome_spans, inside
 from .citations import extract_citations
 from .deadlines import effective_date, extract_deadlines
-from .header import document_start, parse_header
+from .header import document_start, fill_from_portal, parse_header
 from .model import DocumentRecord, Text
 from .normalise import normalise, normalise_string
 from .portal import disagreements, metadata_box_at
@@ -59,12 +59,15 @@ def _own_date(text: Text, header) -> list[tuple[int, int]]:
 
 def extract_text(text: Text) -> DocumentRecord:
     header = parse_header(text)
-    header.effective = effective_date(text, header.best_date())
-    sections = parse_sections(text)
-    citations, relations, named_refs = extract_citations(text, header=header, sections=sections)
     portal, lead_in = _portal(text)
+    filled = fill_from_portal(header, portal) if portal else []
+    header.effective = effective_date(text, header.best_date())
     if portal:
         portal["disagrees"] = disagreements(portal, header)
+        if filled:
+            portal["filled"] = filled  # header fields the document lost, taken from the box
+    sections = parse_sections(text)
+    citations, relations, named_refs = extract_citations(text, header=header, sections=sections)
     chrome = _merged(chrome_spans(text) + lead_in)
     if chrome:  # a portal's own notices cite nothing of the document's
         citations = [c for c in citations if not inside(chrome, c.start)]

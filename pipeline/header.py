@@ -47,7 +47,8 @@ _LINE_CAP = 2000  # header parsing never reads more of one line than this
 
 _NUMBER = re.compile(
     r"(?:^|(?<=\s))(?:(?:Luật|LUẬT)\s{1,3})?(?:Số|SỐ|số)\s{0,3}[:.]?\s{0,3}(?P<num>\d{1,6}[A-Za-z]?)?[ \t.…_]{0,20}"
-    r"(?P<sep>[/-])\s{0,2}(?P<sym>[A-Za-zĐđ0-9&]{1,20}(?:[-/][A-Za-zĐđ0-9&]{1,20}){0,5})")
+    r"(?P<sep>[/-])\s{0,2}(?P<sym>[A-Za-zĐđ0-9&]{1,20}(?:(?:[-/]|\.(?=[A-Za-zĐđ0-9]))"
+    r"[A-Za-zĐđ0-9&]{1,20}){0,5})")
 _DATE = re.compile(
     r"(?:ngày|Ngày|NGÀY)[\s.…_]{0,20}(?P<d>\d{1,2})?[\s.…_]{0,20}(?:tháng|THÁNG)[\s.…_]{0,20}"
     r"(?P<m>\d{1,2})?[\s.…_]{0,20}(?:năm|NĂM)[\s.…_]{0,6}(?P<y>\d{4})")
@@ -58,6 +59,9 @@ _DATE_REST = re.compile(r"^\d{1,2}\s{0,3}(?:tháng|THÁNG)\s")  # "Hà Nội, ng
 _DATE_PART = re.compile(r"^(?:ngày|tháng|năm)(?!\w)", re.I)
 _PLACE = re.compile(r"(?P<place>[^\t\n,;:()]{2,60}?)\s{0,3},\s{0,3}$")
 _VV = re.compile(r"(?:^|(?<=\s))V/[vV]\s{0,3}[:.]?\s{0,3}(?P<t>[^\t]+)")
+# the place-date line flattened onto the end of a letter's 'V/v …' line
+_VV_PLACE_DATE = re.compile(r"\s((?:[A-ZĐ][^\s,]*\s+){0,4}[A-ZĐ][^\s,]*,?\s+(?:ngày|Ngày)\s+\d{1,2}"
+                            r"\s+tháng\s+\d{1,2}\s+năm\s+\d{4}.*)$")
 _SEPARATOR = re.compile(r"^[\s\-_=*~.•]{3,}$")
 _SEP_RUN = re.compile(r"[-_=*~]{3,}|(?:^|\s)\*(?=\s|$)")
 _CLAUSE_END = re.compile(r"[,;:.!?“”\"()\n]")
@@ -77,6 +81,8 @@ def _motto_parts() -> re.Pattern:
 
 
 _MOTTO_PART = _motto_parts()
+_BROKEN_NUMBER = re.compile(r"(?:^|(?<=\s))(?:(?:Luật|LUẬT)\s{1,3})?(?:Số|SỐ)\s{0,3}:?\s{0,3}\d{1,6}"
+                            r"\s{0,2}[/-][A-Za-zĐđ0-9&/-]{0,30}[-/]\s*$")
 _LONE_NUMBER = re.compile(r"^(?:(?:Luật|LUẬT)\s{1,3})?(?:Số|SỐ|số)\s{0,3}:?\s*$")
 # a law's number line after the motto on one flattened line ('… Hạnh phúc ------- Luật số:')
 _TRAILING_NUMBER = re.compile(r"(?:^|\s)(?:Luật|LUẬT)\s{1,3}(?:Số|SỐ|số)\s{0,3}:\s*$")
@@ -574,6 +580,23 @@ def _parse_number(h: Header, m: re.Match) -> None:
 _PLACE_LOWER = {"thành", "phố", "tỉnh", "huyện", "quận", "thị", "xã", "phường", "trấn"}
 
 
+_NOT_PLACES = frozenset(("từ", "trước", "đến", "sau", "vào", "trong", "kể", "tính", "cho", "tới"))
+# 'Hà Nội ngày 01 tháng 12 năm 2025': a place opening its line, without the comma
+_PLACE_NO_COMMA = re.compile(r"(?:^|\n)(?P<place>[A-ZĐ][^\t\n,;:()\d]{1,40}?)[ \t]{1,3}$")
+
+
+def _place_tail(s: str) -> Optional[str]:
+    """The capitalised words ending `s` (a place name after the text the line held before it)."""
+    words = s.split()
+    k = len(words)
+    while k > 0 and len(words) - k < 5 and (words[k - 1][:1].isupper() or words[k - 1] in _PLACE_LOWER):
+        k -= 1
+    tail = words[k:]
+    while tail and tail[0] in _PLACE_LOWER and len(tail) > 1 and not tail[0][:1].isupper():
+        tail = tail[1:]
+    return " ".join(tail) if tail and tail[0][:1].isupper() else None
+
+
 def _wrapped_place(before: str, place: str) -> str:
     """"Thành phố Hồ Chí" ⏎ "Minh, ngày ...": the place's first words on the line above."""
     prev = before.rstrip("\n").rsplit("\n", 1)[-1].strip()
@@ -590,7 +613,15 @@ def _parse_date(h: Header, blob: str) -> None:
     for m in list(_DATE.finditer(blob)) + list(_DATE_NUM.finditer(blob)):
         before = blob[max(0, m.start() - 80):m.start()]
         pm = _PLACE.search(before)
+        if pm is None:
+            # 'Hà Nội ngày 01 tháng 12 năm 2025' on a line of its own; not 'Từ ngày 01/11/2025, …'
+            pm = _PLACE_NO_COMMA.search(before)
+            if pm and (blob[m.end():m.end() + 200].split("\n", 1)[0].strip(" *._)\t")
+                       or pm.group("place").split()[0].lower() in _NOT_PLACES):
+                pm = None
         place = pm.group("place").strip() if pm else None
+        if place and len(place.split()) > 6:
+            place = _place_tail(place)  # 'V/v thành lập … môi trường Hà Nội, ngày …' (one line)
         if place and not (place[0].isupper() and len(place.split()) <= 6):
             place = None
         if place and before[:pm.start()].endswith("\n"):
@@ -812,6 +843,30 @@ def _authority_line(s: str) -> bool:
     return False
 
 
+def fill_from_portal(h: Header, box: dict) -> list[str]:
+    """Fields the document's own header lost (a letter saved without its header block) taken from
+    the portal's metadata box; returns their names, so the provenance is kept with the box."""
+    filled = []
+    if h.key is None and box.get("number"):
+        m = _NUMBER.search("Số: " + box["number"].replace(" ", ""))
+        if m:
+            _parse_number(h, m)
+            if h.key:
+                filled.append("key")
+    if h.date is None and box.get("date"):
+        h.date = box["date"]
+        h.year = h.year or int(box["date"][:4])
+        filled.append("date")
+    if h.type is None and box.get("type"):
+        from .citations.grammar import grammar
+
+        code = grammar().noun_to_type.get(box["type"].strip().lower())
+        if code:
+            h.type = code
+            filled.append("type")
+    return filled
+
+
 def document_start(text: Text) -> int:
     """Offset where the document's header block begins (its left column, motto or number line),
     0 when it opens the text or none is found: what comes before is the page around it."""
@@ -867,10 +922,14 @@ def parse_header(text: Text) -> Header:
             carry = s.strip() + " "  # "Số:" ⏎ "5680/CT-CS": the number is on the next line
             continue
         tn = _TRAILING_NUMBER.search(s) if ln.kind != "table_row" else None
+        bn = _BROKEN_NUMBER.search(s) if ln.kind != "table_row" and not tn else None
         pending = ""
         if tn and h.number is None:
             pending = "Luật số: "  # the number is on the next line
             s = s[:tn.start()]
+        elif bn and h.number is None:
+            pending = bn.group(0).strip()  # "Số: 3783/QĐ-" ⏎ "UBND": the symbol goes on below
+            s = s[:bn.start()]
         s, carry = carry + s, pending
         cells = s.split("\t") if ln.kind == "table_row" else [s]
         out_cells = []
@@ -886,8 +945,10 @@ def parse_header(text: Text) -> Header:
                 c = (c[:m.start()] + " " + c[m.end():]).strip()
             mv = _VV.search(c)
             if mv:
-                vv.append(mv.group("t").strip())
-                c = c[:mv.start()].strip()
+                t = mv.group("t")
+                pd = _VV_PLACE_DATE.search(t)  # '… môi trường Hà Nội, ngày 18 tháng 11 năm 2025'
+                vv.append((t[:pd.start()] if pd else t).strip())
+                c = (c[:mv.start()] + (" " + pd.group(1) if pd else "")).strip()
             elif (vv and ci == 0 and (c[:1].islower() or c[:1].isdigit())
                   and not _DATE_PART.match(c) and ", ngày" not in c and not _DATE_REST.match(c)):
                 vv.append(c.strip())

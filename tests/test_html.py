@@ -143,3 +143,36 @@ def test_real_portal_pages(name, key):
     assert rec.header.key == key
     assert rec.portal.get("status") and rec.portal["disagrees"] == []
     assert rec.citations and not any("Trang chủ" in c.text for c in rec.citations)
+
+
+def test_a_letter_saved_without_its_header_takes_identity_from_the_box():
+    page = ("**Số hiệu:**\n|\n17809/BTC-CTK\n|\n**Loại văn bản:**\n|\nCông văn\n|\n"
+            "**Ngày ban hành:**\n|\n17/11/2025\n|\n"
+            "Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương\n"
+            "Thực hiện Nghị định số 94/2022/NĐ-CP ngày 07/11/2022 của Chính phủ, Bộ Tài chính đề "
+            "nghị Quý Ủy ban gửi báo cáo trước ngày 15/12/2025.\n")
+    rec = extract_string(page)
+    h = rec.header
+    assert (h.key, h.type, h.date) == ("17809/BTC-CTK", "CV", "2025-11-17")
+    assert rec.portal["filled"] == ["key", "date", "type"]
+
+
+@pytest.mark.parametrize("header,key,date", [
+    # the symbol broken over two lines
+    ("Số: 3783/QĐ-\nUBND\nHuế, ngày 20 tháng 11 năm 2025\n", "3783/QĐ-UBND", "2025-11-20"),
+    # a dot inside the symbol
+    ("Số: 11554/VPCP-V.I\nHà Nội, ngày 25 tháng 11 năm 2025\n", "11554/VPCP-V.I", "2025-11-25"),
+    # the place without its comma
+    ("Số: 388/NQ-CP\nHà Nội ngày 01 tháng 12 năm 2025\n", "388/NQ-CP", "2025-12-01"),
+    # the place-date line flattened onto a letter's V/v line
+    ("Số: 11299/VPCP-KGVX\nV/v thành lập Mạng lưới quan trắc môi trường Hà Nội, ngày 18 tháng 11 "
+     "năm 2025\n", "11299/VPCP-KGVX", "2025-11-18"),
+])
+def test_own_headers_as_real_pages_print_them(header, key, date):
+    text = ("CHÍNH PHỦ\n--------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            + header + "NGHỊ QUYẾT\nVỀ VIỆC THỬ NGHIỆM\nCăn cứ Luật Tổ chức Chính phủ;\n")
+    body = "".join(f"{i}. Các bộ, cơ quan ngang bộ và Ủy ban nhân dân các tỉnh, thành phố trực "
+                   f"thuộc trung ương tổ chức thực hiện nội dung số {i} của Nghị quyết này.\n"
+                   for i in range(1, 12))  # a page's body: long lines, not hard-wrapped text
+    h = extract_string(text + body).header
+    assert (h.key, h.date) == (key, date)
