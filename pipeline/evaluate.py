@@ -7,6 +7,7 @@ scored as (source, relation, target) triples. Deadlines are scored by pipeline.d
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -32,11 +33,19 @@ def norm_issuer(s: Optional[str]) -> Optional[str]:
     return " ".join(s.split())
 
 
+def by_number(c: dict) -> bool:
+    """A citation the text makes with the document's number ('Luật Giáo dục số 43/2019/QH14'), not
+    one resolved from a name ('Luật Giáo dục năm 2019'): the gold files list laws cited by name
+    apart (named_refs), so these are scored as citations only when the number is written."""
+    number = (c.get("key") or "").split("/")[0].split("-")[0].lstrip("0")
+    return bool(number) and number in re.sub(r"\s+", "", c.get("text") or "")
+
+
 def distinct_cited(citations: list[dict]) -> dict[str, dict]:
     """Mentions → one record per cited key: strongest relation, the date and issuer most given."""
     groups: dict[str, list[dict]] = {}
     for c in citations:
-        if c.get("key"):
+        if c.get("key") and by_number(c):
             groups.setdefault(c["key"], []).append(c)
     out = {}
     for key, ms in groups.items():

@@ -441,3 +441,34 @@ def test_passive_reaches_back_over_the_subject_title():
     assert [(c.key, c.relation) for c in cits] == [
         ("08/2015/NĐ-CP", "based_on"), ("54/2014/QH13", "mentions"),
         ("167/2025/NĐ-CP", "based_on"), ("38/2015/TT-BTC", "based_on")]
+
+
+@pytest.mark.parametrize("text,issuer,term", [
+    # names broken over a line, as web and PDF text breaks them
+    ("Thực hiện Kết luận số 91-KL/TW ngày 12/8/2024 của Bộ\nChính trị về tiếp tục", "Bộ Chính trị", None),
+    ("Thực hiện Kế hoạch số 12/KH-UBND ngày 5/1/2025 của UBND\ntỉnh Lai Châu về", "Ủy ban nhân dân tỉnh Lai Châu", None),
+    ("Căn cứ Nghị quyết số 05/2024/NQ-HĐND ngày 10/7/2024 của Hội đồng\nnhân dân tỉnh Điện Biên;",
+     "Hội đồng nhân dân tỉnh Điện Biên", None),
+    # ... but not into the next sentence
+    ("Căn cứ Kết luận số 01-KL/TW của Bộ Chính trị\n- Tổ chức quán triệt", "Bộ Chính trị", None),
+    # the conference is not the issuer: the Committee is
+    ("Thực hiện Nghị quyết số 29-NQ/TW ngày 04/11/2013 của Hội nghị lần thứ sáu Ban\nChấp hành Trung "
+     "ương Đảng khóa XI về đổi mới", "Ban Chấp hành Trung ương Đảng", "XI"),
+    # two words a lost space glued
+    ("Căn cứ Thông tư số 09/2024/TT-BGDĐT ngày 03/6/2024 của Bộ trưởngBộ Giáo dục và Đào tạo quy định",
+     "Bộ Giáo dục và Đào tạo", None),
+    # the issuer named before the document it sent
+    ("Theo đề nghị của Giám đốc Sở\nNông nghiệp và Môi trường tại Tờ trình số 633/TTr-SNNMT ngày 10 "
+     "tháng 11 năm 2025.", "Giám đốc Sở Nông nghiệp và Môi trường", None),
+])
+def test_issuers_as_real_text_prints_them(text, issuer, term):
+    c = extract_citations(text)[0][0]
+    assert (c.issuer, c.term) == (issuer, term)
+
+
+def test_a_department_takes_the_province_of_the_citing_document():
+    text = ("ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK\nCăn cứ Quyết định số 12/2025/QĐ-UBND của Ủy ban nhân dân "
+            "tỉnh Đắk Lắk;\nTheo đề nghị của Sở Tài chính tại Tờ trình số 252/TTr-STC ngày "
+            "30/10/2025.")
+    got = {c.key: c.issuer for c in extract_citations(text)[0]}
+    assert got["252/TTr-STC"] == "Sở Tài chính tỉnh Đắk Lắk"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from functools import lru_cache
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -168,6 +169,9 @@ def read_issuer(text: str, pos: int, after_date: bool = False) -> tuple[Optional
             return None, pos
     else:
         return None, pos
+    cm = _CONFERENCE.match(text, p)
+    if cm:
+        p = cm.end()  # 'của Hội nghị lần thứ sáu Ban Chấp hành Trung ương': the Committee issues
     words: list[tuple[str, int]] = []
     limit = len(text)
     while len(words) < 14 and p < limit:
@@ -175,6 +179,12 @@ def read_issuer(text: str, pos: int, after_date: bool = False) -> tuple[Optional
         if not wm:
             break
         w = wm.group(0)
+        cut = _glued_at(w)
+        if cut and words:
+            # 'Bộ trưởngBộ Giáo dục': two words a lost space glued; the body is the second
+            words = []
+            p += cut
+            continue
         phrase = _issuer_phrase(text, p, w) if words or w in g.issuer_phrases else None
         if phrase:
             # 'Y tế', 'Bộ trưởng', 'Tòa án nhân dân tối cao': lowercase words inside a body name
@@ -219,6 +229,8 @@ def read_issuer(text: str, pos: int, after_date: bool = False) -> tuple[Optional
         p = wm.end()
         if p < limit and text[p] == " ":
             p += 1
+        elif p < limit and text[p] == "\n" and _continues_below(text, p + 1, words):
+            p += 1  # 'của Bộ⏎Chính trị': a name broken over a line
         else:
             break
     while words and (words[-1][0].lower() in ("và", "-", "&") or ROMAN.match(words[-1][0]) and len(words) > 1
@@ -228,6 +240,38 @@ def read_issuer(text: str, pos: int, after_date: bool = False) -> tuple[Optional
         return None, pos
     raw = " ".join(w for w, _ in words)
     return raw, words[-1][1]
+
+
+_CONFERENCE = re.compile(r"Hội[ \t]nghị(?:[ \t]+(?:lần[ \t]+thứ|Trung[ \t]+ương)[ \t]+[^\s,;]{1,10})*[ \t\n]+"
+                         r"(?=Ban[ \t\n]+Chấp[ \t\n]+hành|BCH)")
+
+
+def _glued_at(w: str) -> int:
+    """Where a capitalised word begins inside `w` after three lowercase letters ('trưởngBộ' → 6),
+    else 0. Symbols such as 'ThU' or 'TTg' never have three lowercase letters first."""
+    for i in range(3, len(w) - 1):
+        if w[i].isupper() and w[i + 1].islower() and w[i - 3:i].isalpha() and w[i - 3:i].islower():
+            return i
+    return 0
+
+
+@lru_cache(maxsize=1)
+def _line_break_cues() -> tuple[frozenset, frozenset]:
+    b = load("issuers")["issuer_line_breaks"]
+    return frozenset(b["open_heads"]), grammar().continuation
+
+
+def _continues_below(text: str, pos: int, words: list) -> bool:
+    """Whether the issuer name goes on on the next line: it cannot stop where it is ('Bộ',
+    'Ủy ban nhân'), or the next line opens with a lowercase word that continues names."""
+    if text[pos:pos + 1] in ("", "\n", "-", "+", "*", "•"):
+        return False
+    heads, continuation = _line_break_cues()
+    so_far = " ".join(w for w, _ in words)
+    if any(so_far == h or so_far.endswith(" " + h) for h in heads):
+        return True
+    nxt = WORD.match(text, pos)
+    return bool(nxt) and nxt.group(0)[:1].islower() and nxt.group(0).lower() in continuation
 
 
 def _issuer_phrase(text: str, pos: int, word: str) -> Optional[str]:

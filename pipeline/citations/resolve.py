@@ -9,10 +9,12 @@ import re
 from collections import Counter, defaultdict
 from typing import Optional
 
+from ..resources import load
 from .grammar import UPPER
 from .parse import Found
 
-NAME = rf"[{UPPER}][\w]*(?: [{UPPER}][\w]*){{0,3}}"
+# 'thành phố Hà⏎Nội' is one name: a line break may fall after the first syllable only
+NAME = rf"[{UPPER}][\w]*(?:[ \n][{UPPER}][\w]*)?(?: [{UPPER}][\w]*){{0,2}}"
 # no leading \b: patterns that open with literals let the engine skip ahead in C
 _PLACE = re.compile(rf"(tỉnh|thành phố|huyện|quận|thị xã|thị trấn|phường) ({NAME})")
 _COMMITTEE_NAME = re.compile(rf"(Tỉnh [uủ]ỷ?|Thành [uủ]ỷ?|Huyện [uủ]ỷ?|Quận [uủ]ỷ?|Thị [uủ]ỷ?) ({NAME})")
@@ -117,16 +119,54 @@ def fill_from_full_mentions(cits: list[Found]) -> None:
                         setattr(c, fld, v)
 
 
+def issuer_before(text: str, cits: list[Found]) -> None:
+    """'Theo đề nghị của Giám đốc Sở Tài chính tại Tờ trình số 252/TTr-STC': a citation with no
+    issuer after it takes the one named right before it (models/issuers.json `issuer_before`)."""
+    from .parse import expand_issuer, read_issuer
+
+    rule = load("issuers")["issuer_before"]
+    between = tuple(rule["between"])
+    span = int(rule["max_chars"])
+    for c in cits:
+        if c.issuer or c.short_form:
+            continue
+        lo = max(0, c.start - span)
+        at = text.rfind(" của", lo, c.start)
+        if at < 0:
+            continue
+        raw, end = read_issuer(text, at)
+        if raw and text[end:c.start].strip(" \n\t,") in between:
+            c.issuer_raw, c.issuer = raw, expand_issuer(raw)
+            c.notes.append("issuer named before the citation")
+
+
+def complete_department(issuer: str, places: dict[str, str]) -> str:
+    """'Sở Tài chính' + {tỉnh: Đắk Lắk} → 'Sở Tài chính tỉnh Đắk Lắk': a department belongs to
+    its province (or centrally-run city); completed only when the document names one."""
+    d = load("issuers")["departments"]
+    if not issuer.startswith(tuple(d["heads"])) or _PLACE.search(issuer) or _BARE_UNIT.search(issuer):
+        return issuer
+    if "tỉnh" in places:
+        return f"{issuer} tỉnh {places['tỉnh']}"
+    city = places.get("thành phố")
+    if city in d["central_cities"]:
+        return f"{issuer} thành phố {city}"
+    return issuer
+
+
 def resolve(text: str, cits: list[Found], own_issuer: Optional[str],
             own_place: Optional[str]) -> None:
+    issuer_before(text, cits)
     share_coordinated(text, cits)
     places = None  # scanning the document for its places costs a pass: only when needed
+    heads = tuple(load("issuers")["departments"]["heads"])
     relative = [c for c in cits if c.issuer and (_BARE_UNIT.search(c.issuer)
-                                                 or _BARE_COMMITTEE.search(c.issuer))]
+                                                 or _BARE_COMMITTEE.search(c.issuer)
+                                                 or c.issuer.startswith(heads))]
     if relative:
         places = place_names(text, own_issuer, own_place)
         for c in relative:
-            c.issuer = complete_relative(c.issuer, places)
+            c.issuer = complete_department(complete_relative(c.issuer, places), places)
     fill_from_full_mentions(cits)
     symbol_only = [c for c in cits if c.issuer is None and c.issuer_from_symbol]
     for c in symbol_only:
