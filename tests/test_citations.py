@@ -269,6 +269,15 @@ CHAINS = [
      [("334-KH/TU", "implements", "355-CTr/TU")]),
     ("Thông tư số 10/2020/TT-BGDĐT hướng dẫn thi hành Nghị định số 71/2020/NĐ-CP",
      [("10/2020/TT-BGDĐT", "guides", "71/2020/NĐ-CP")]),
+    # stated with 'đẩy mạnh', across one line break, inside emphasis
+    ("Kế hoạch số 224-KH/ThU ngày 27/11/2024 của Thành ủy về đẩy mạnh thực hiện Kết luận số "
+     "91-KL/TW", [("224-KH/ThU", "implements", "91-KL/TW")]),
+    ("Kế hoạch số 224-KH/ThU ngày 27/11/2024 của Thành ủy về tiếp tục thực hiện\nKết luận số "
+     "91-KL/TW", [("224-KH/ThU", "implements", "91-KL/TW")]),
+    ("Kế hoạch số 224-KH/ThU của Thành ủy *về thực hiện Kết luận số 91-KL/TW*",
+     [("224-KH/ThU", "implements", "91-KL/TW")]),
+    # ... but a line that opens a new clause is no chain
+    ("Kết luận số 91-KL/TW ngày 12/8/2024 của Bộ Chính trị\nCăn cứ Kế hoạch số 224-KH/ThU", []),
     # two citations in a list are not a chain
     ("Nghị quyết số 42-NQ/TW và Nghị quyết số 68-NQ/CP", []),
     ("...khoá XI\nCăn cứ Kế hoạch số 224-KH/ThU ngày 27/11/2024", []),

@@ -25,7 +25,7 @@ _COORD = re.compile(r"^[\s,]*(?:và|cùng|,)?[\s,]*$")
 # only 'và' joins a second target to a chain; a comma list after a chain is ambiguous
 # ('… về thực hiện Nghị quyết 29-NQ/TW, Kết luận 91-KL/TW, …' lists what the citing text implements)
 _AND = re.compile(r"^\s*(?:và|cùng)\s*$")
-_PUNCT = re.compile(r"[\s,;:()\"“”]+")
+_PUNCT = re.compile(r"[\s,;:()\"“”*_]+")  # emphasis marks too ('*về thực hiện Kết luận*')
 _LAW_KEY = re.compile(r"/(?:UBTV)?QH\d*$")
 _HEAD_SPAN = 120
 _PASSIVE_SPAN = 400
@@ -239,8 +239,12 @@ def _chain(gap: str):
     them: fillers and a cue ('về việc thực hiện', 'sửa đổi, bổ sung một số điều của',
     'ban hành Kế hoạch hành động của Chính phủ thực hiện') or a passive ('được sửa đổi, bổ sung
     bởi'). None otherwise."""
-    if len(gap) >= 80 or "\n" in gap or ";" in gap or "." in gap:
+    if len(gap) >= 80 or "\n\n" in gap or gap.count("\n") > 1 or ";" in gap or "." in gap:
         return None
+    if "\n" in gap:  # one line break may fall inside a stated chain ('về thực hiện⏎Kết luận'),
+        below = gap.rsplit("\n", 1)[1].strip(" \t*_")  # not open a new clause ('⏎Căn cứ …')
+        if below and not below[0].islower():
+            return None
     c = _cues()
     s = _clean(gap)
     if not s:
