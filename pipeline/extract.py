@@ -58,7 +58,8 @@ def _own_date(text: Text, header) -> list[tuple[int, int]]:
 
 
 def extract_text(text: Text) -> DocumentRecord:
-    header = parse_header(text)
+    sections = parse_sections(text)  # once: the header reads them too
+    header = parse_header(text, sections)
     portal, lead_in = _portal(text)
     filled = fill_from_portal(header, portal) if portal else []
     header.effective = effective_date(text, header.best_date())
@@ -66,7 +67,6 @@ def extract_text(text: Text) -> DocumentRecord:
         portal["disagrees"] = disagreements(portal, header)
         if filled:
             portal["filled"] = filled  # header fields the document lost, taken from the box
-    sections = parse_sections(text)
     citations, relations, named_refs = extract_citations(text, header=header, sections=sections)
     chrome = _merged(chrome_spans(text) + lead_in)
     if chrome:  # a portal's own notices cite nothing of the document's

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from functools import lru_cache
 from typing import Optional
 
 from .model import Header, Line, Text
@@ -423,23 +424,56 @@ def _subject_before(s: str, at: int) -> Optional[str]:
     return subj
 
 
+@lru_cache(maxsize=1)
+def _verb_patterns() -> tuple[re.Pattern, dict, re.Pattern, dict]:
+    """One compiled alternation per verb list (one scan of the text instead of one per verb),
+    and each verb's rank in its list, so the first verb of the list still wins."""
+    h = _hdr()
+    enacting, voice = h["enacting"], h["voice"]
+    alt = lambda vs: "|".join(re.escape(v) for v in sorted(vs, key=len, reverse=True))  # noqa: E731
+    return (re.compile(rf"(?<!\w)(?:{alt(enacting)})\s+", re.I),
+            {v.lower(): i for i, v in enumerate(enacting)},
+            re.compile(rf"(?<!\w)(?:{alt(voice)})(?!\w)"),
+            {v: i for i, v in enumerate(voice)})
+
+
+def _by_verb(pattern: re.Pattern, rank: dict, chunk: str, key) -> list[re.Match]:
+    """Matches ordered as the per-verb loops took them: by the verb's rank, then in the text.
+    A case-insensitive pattern is tried only where a lowercase copy holds one of its verbs
+    (str.find, fast): a regex scan of a long page for an alternation is slow."""
+    hay = chunk.lower() if pattern.flags & re.I else chunk
+    if len(hay) != len(chunk):
+        ms = pattern.finditer(chunk)  # lowercasing moved offsets: scan it all
+    else:
+        starts = sorted({i for v in rank for i in _find_all(hay, v)})
+        ms = filter(None, (pattern.match(chunk, i) for i in starts))
+    found = [(rank.get(key(m.group(0).rstrip()), len(rank)), m.start(), m) for m in ms]
+    return [m for _, _, m in sorted(found, key=lambda x: (x[0], x[1]))]
+
+
+def _find_all(s: str, sub: str):
+    i = s.find(sub)
+    while i >= 0:
+        yield i
+        i = s.find(sub, i + 1)
+
+
 def _infer_issuer(text: Text, pre: str, closing: str, type_names: list[str],
                   signer_role: Optional[str], place: Optional[str]) -> Optional[str]:
     whole = text.text
-    for verb in _hdr()["enacting"]:
-        for m in re.finditer(rf"(?<!\w){re.escape(verb)}\s+", pre, re.I):
-            after = pre[m.end():m.end() + 40].lower()
-            if not any(after.startswith(t.lower()) for t in type_names):
-                continue
-            subj = _subject_before(pre, m.start())
+    enacting, enacting_rank, voice, voice_rank = _verb_patterns()
+    for m in _by_verb(enacting, enacting_rank, pre, str.lower):
+        after = pre[m.end():m.end() + 40].lower()
+        if not any(after.startswith(t.lower()) for t in type_names):
+            continue
+        subj = _subject_before(pre, m.start())
+        if subj:
+            return _complete(_normalise_phrase(subj), place, whole)
+    for chunk in (pre, closing):
+        for m in _by_verb(voice, voice_rank, chunk, lambda v: v):
+            subj = _subject_before(chunk, m.start())
             if subj:
                 return _complete(_normalise_phrase(subj), place, whole)
-    for chunk in (pre, closing):
-        for verb in _hdr()["voice"]:
-            for m in re.finditer(rf"(?<!\w){re.escape(verb)}(?!\w)", chunk):
-                subj = _subject_before(chunk, m.start())
-                if subj:
-                    return _complete(_normalise_phrase(subj), place, whole)
     if signer_role:
         m = re.match(r"^(?:TM\.|T/M|T\.M\.?)\s*(?P<body>[^/]+)", signer_role)
         if m:
@@ -485,8 +519,20 @@ def _type_code(part: str) -> Optional[str]:
     return None
 
 
+@lru_cache(maxsize=1)
+def _type_names_by_first_word() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Upper-case type names (longest first) by their first word: a line is compared only with
+    the names that open with its own first word."""
+    out: dict[str, list] = {}
+    for name, code in _type_names():
+        u = name.upper()
+        out.setdefault(u.split(" ", 1)[0], []).append((u, code))
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _find_type_line(text: Text, idxs: list[int]) -> Optional[tuple[int, str, str, str]]:
     """(line index, type name as printed, code, rest of the line) of the "KẾ HOẠCH" line."""
+    by_first = _type_names_by_first_word()
     for i in idxs:
         ln = text.lines[i]
         if ln.kind == "table_row":
@@ -494,8 +540,8 @@ def _find_type_line(text: Text, idxs: list[int]) -> Optional[tuple[int, str, str
         s = _lt(text, ln).strip().rstrip(":").strip()
         if not s[:1].isupper():
             continue  # a type line is printed in capitals
-        for name, code in _type_names():
-            u = name.upper()
+        first = s.split(None, 1)[0].upper() if s else ""
+        for u, code in by_first.get(first, ()):
             head = s[:len(u)]
             if head.upper() != u or not _is_upper(head):
                 continue
@@ -875,12 +921,14 @@ def document_start(text: Text) -> int:
     return text.lines[start].start if start else 0
 
 
-def parse_header(text: Text) -> Header:
+def parse_header(text: Text, sections: Optional[list] = None) -> Header:
+    """The document's own identity; `sections` when the caller has parsed them already."""
     h = Header()
     lines = text.lines
     body = [i for i, ln in enumerate(lines) if ln.kind != "footnote"]
     start = _header_start(text, body)
-    sections = parse_sections(text)
+    if sections is None:
+        sections = parse_sections(text)
     start_pos = lines[start].start if start else 0
     first_sec = min((s.start for s in sections if s.kind != "footnote" and s.start >= start_pos),
                     default=None)
