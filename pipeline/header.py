@@ -889,6 +889,36 @@ def _authority_line(s: str) -> bool:
     return False
 
 
+# a consolidated text's own number stands in its authentication block, after the text
+_VBHN_BLOCK = re.compile(r"XÁC\s+THỰC\s+VĂN\s+BẢN\s+HỢP\s+NHẤT")
+# a court precedent's number follows its name: 'ÁN LỆ SỐ 40/2021/AL'
+_PRECEDENT = re.compile(r"^\s*(?:ÁN\s+LỆ|Án\s+lệ)\s+(?:SỐ|số|Số)\s{0,3}(?P<num>\d{1,3})/(?P<y>(?:19|20)\d\d)/AL(?![A-Za-z])")
+
+
+def _legal_identity(text: Text, h: Header) -> None:
+    """Identities that do not stand in the header block: a consolidated text's 'Số: N/VBHN-…'
+    in its authentication block, a court precedent's 'ÁN LỆ SỐ 40/2021/AL'."""
+    m = _PRECEDENT.search(text.text[:2000])
+    if m:
+        h.number, h.year, h.symbol = m.group("num"), int(m.group("y")), "AL"
+        h.key, h.type = f"{m.group('num')}/{m.group('y')}/AL", "AL"
+        return
+    b = _VBHN_BLOCK.search(text.text)
+    if b:
+        n = _NUMBER.search(text.text, b.end(), b.end() + 200)
+        if n and "VBHN" in n.group("sym"):
+            h.key = h.number = h.symbol = None
+            _parse_number(h, n)
+            h.type = "VBHN"
+            d = _DATE.search(text.text, n.end(), n.end() + 120)
+            if d and d.group("d") and d.group("m"):
+                try:
+                    h.date = _dt.date(int(d.group("y")), int(d.group("m")), int(d.group("d"))).isoformat()
+                    h.year, h.date_text = int(d.group("y")), re.sub(r"\s+", " ", d.group(0))
+                except ValueError:
+                    pass
+
+
 def fill_from_portal(h: Header, box: dict) -> list[str]:
     """Fields the document's own header lost (a letter saved without its header block) taken from
     the portal's metadata box; returns their names, so the provenance is kept with the box."""
@@ -1065,4 +1095,6 @@ def parse_header(text: Text, sections: Optional[list] = None) -> Header:
         tnames = [n for n, c in _type_names() if h.type is None or c == h.type]
         h.issuer = _infer_issuer(text, pre, closing, tnames, h.signer_role, h.place)
         h.issuer_inferred = h.issuer is not None
+    if h.key is None or "VBHN" not in (h.key or ""):
+        _legal_identity(text, h)
     return h

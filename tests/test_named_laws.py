@@ -387,3 +387,19 @@ def subprocess_coverage(folder) -> dict:
     finally:
         sys.path.pop(0)
     return dict(coverage(folder)["counts"])
+
+
+@pytest.mark.parametrize("text,key,typ,date", [
+    # a consolidated text's own number is in its authentication block, after the text
+    ("VĂN BẢN HỢP NHẤT - BỘ Y TẾ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+     "THÔNG TƯ\nBan hành Danh mục thuốc\nThông tư số 05/2015/TT-BYT ngày 17 tháng 3 năm 2015 được "
+     "sửa đổi, bổ sung bởi: Thông tư số 50/2017/TT-BYT.\nĐiều 1. Danh mục\nNội dung.\n"
+     "BỘ Y TẾ\tXÁC THỰC VĂN BẢN HỢP NHẤT\nSố: 04/VBHN-BYT\nHà Nội, ngày 13 tháng 4 năm 2018\n",
+     "04/VBHN-BYT", "VBHN", "2018-04-13"),
+    # a court precedent
+    ("ÁN LỆ SỐ 40/2021/AL¹\nVề công nhận việc chuyển đổi quyền sử dụng đất trên thực tế\n",
+     "40/2021/AL", "AL", None),
+])
+def test_identities_outside_the_header_block(text, key, typ, date):
+    h = extract_string(text).header
+    assert (h.key, h.type, h.date) == (key, typ, date)
