@@ -41,9 +41,27 @@ def show(db: sqlite_utils.Database, ref: str) -> Optional[dict]:
     return doc
 
 
+def fts_match(query: str) -> str:
+    """An FTS5 query of the user's words: each quoted (never FTS syntax), and each 'd' also tried
+    as 'đ' ('dao tao' finds 'đào tạo'; the index already ignores tone marks). At most three
+    d's a word are varied, the rest kept as typed."""
+    out = []
+    for w in query.split():
+        w = w.replace('"', '""')
+        variants = [""]
+        for i, ch in enumerate(w):
+            if ch in "dD" and w[:i].lower().count("d") < 3:
+                variants = [v + x for v in variants for x in (ch, "đ" if ch == "d" else "Đ")]
+            else:
+                variants = [v + ch for v in variants]
+        alts = " OR ".join(f'"{v}"' for v in dict.fromkeys(variants))
+        out.append(f"({alts})" if len(variants) > 1 else alts)
+    return " AND ".join(out)  # FTS5 wants AND spelt out after a parenthesised group
+
+
 def search(db: sqlite_utils.Database, query: str, limit: int = 20) -> list[dict]:
     """Full-text search over section headings and text (FTS5); the query is a parameter."""
-    fts_query = " ".join('"' + w.replace('"', '""') + '"' for w in query.split())
+    fts_query = fts_match(query)
     if not fts_query:
         return []
     return list(db.query(

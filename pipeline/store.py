@@ -17,9 +17,14 @@ import sqlite_utils
 
 from .model import DocumentRecord
 
-SCHEMA_VERSION = 4  # 2: typed deadline values (due_start ... precision), documents.effective
+SCHEMA_VERSION = 5  # 2: typed deadline values (due_start ... precision), documents.effective
 #                    3: named_refs.relation (a law cited by a name that identifies no one text)
 #                    4: documents.portal (a portal's metadata box, JSON)
+#                    5: the section index ignores tone and vowel marks (search as phones type)
+
+# 'giáo dục' is found by 'giao duc'; 'đ' has no decomposition, so queries try 'd' as 'đ' too
+# (query.fts_match)
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
 CHILD_TABLES = ("sections", "citations", "relations", "named_refs", "deadlines")
 
@@ -112,7 +117,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db["deadlines"].create_index(["value"])
         db["deadlines"].create_index(["due_end"])
         db["sections"].enable_fts(["heading", "text"], create_triggers=True,
-                                  tokenize="unicode61 remove_diacritics 0")
+                                  tokenize=FTS_TOKENIZE)
         db["meta"].create({"name": str, "value": str}, pk="name")
         db["meta"].insert({"name": "schema_version", "value": str(SCHEMA_VERSION)})
 
@@ -132,6 +137,7 @@ def _migrate(db: sqlite_utils.Database) -> None:
        filled from the stored `value` string; documents get `effective`.
     3: named_refs get `relation` (null for rows stored before: re-ingest to fill it).
     4: documents get `portal` (null for rows stored before: re-ingest to fill it).
+    5: the section index is rebuilt to ignore tone and vowel marks.
     """
     if _schema_version(db) >= SCHEMA_VERSION:
         return
@@ -158,6 +164,10 @@ def _migrate(db: sqlite_utils.Database) -> None:
             [(w.start, w.end, w.rrule, w.duration, w.precision, i)
              for i, w in ((i, when_of_value(v)) for i, v in rows)])
         db.execute("create index if not exists idx_deadlines_due_end on deadlines(due_end)")
+        fts_sql = db.execute("select sql from sqlite_master where name = 'sections_fts'").fetchone()
+        if fts_sql and "remove_diacritics 2" not in fts_sql[0] and "sections" in db.table_names():
+            db["sections"].enable_fts(["heading", "text"], create_triggers=True,
+                                      tokenize=FTS_TOKENIZE, replace=True)
         db["meta"].upsert({"name": "schema_version", "value": str(SCHEMA_VERSION)}, pk="name")
 
 

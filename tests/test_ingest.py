@@ -459,3 +459,34 @@ def test_a_version_2_database_gets_named_ref_relations(tmp_path):
     db = open_db(db_path)
     assert db.execute("select name, relation from named_refs").fetchall() == [("Luật Nhà giáo", None)]
     assert db.execute("select value from meta where name = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
+
+
+def test_search_as_phones_type_it(tmp_path):
+    """No tone marks, d for đ: 'giao duc', 'dao tao' find 'giáo dục', 'đào tạo'."""
+    from pipeline.query import search
+
+    db_path = tmp_path / "s.db"
+    ingest([ROOT / "corpus"], db_path, workers=0)
+    db = open_db(db_path)
+    for q in ("giao duc", "dao tao", "GIÁO DỤC", "Đào tạo"):
+        got = search(db, q, limit=5)
+        assert got and all("[" in r["snippet"] for r in got), q
+    assert search(db, '" OR 1=1 --') == [] and search(db, "NEAR(") == []
+
+
+def test_a_version_4_index_is_rebuilt_to_ignore_marks(tmp_path):
+    from pipeline.query import search
+
+    db_path = tmp_path / "v4.db"
+    ingest([ROOT / "corpus"], db_path, workers=0)
+    db = open_db(db_path)
+    db["sections"].enable_fts(["heading", "text"], create_triggers=True,
+                              tokenize="unicode61 remove_diacritics 0", replace=True)
+    db.execute("update meta set value = '4' where name = 'schema_version'")
+    db.conn.commit()
+    assert search(db, "giao duc") == []  # the old index: marks matter
+    db.close()
+    db = open_db(db_path)
+    assert search(db, "giao duc")
+    assert db.execute("select value from meta where name = 'schema_version'").fetchone()[0] == \
+        str(SCHEMA_VERSION)

@@ -355,6 +355,15 @@ def test_search_full_text_and_facets(server, ids):
     # FTS syntax and SQL in the query are just words
     for q in ['" OR 1=1 --', "'; drop table documents; --", "NEAR(", "*"]:
         assert _get(server + "/search?q=" + urllib.parse.quote(q))[0] == 200
+    # as phones type: no marks, d for đ; the number without its Đ finds the cited document
+    _, _, body = _get(server + "/search?q=" + urllib.parse.quote("giao duc"))
+    assert f'data-doc="{ids["004"]}"' in body and "<mark>" in body
+    _, _, body = _get(server + "/search?q=" + urllib.parse.quote("91-kl/tw"))
+    assert 'href="/directive?key=91-KL%2FTW"' in body
+    # '%' and '_' are characters, not wildcards matching everything
+    _, _, every = _get(server + "/search")
+    _, _, pct = _get(server + "/search?q=%25")
+    assert len(re.findall(r'data-doc="', pct)) < len(re.findall(r'data-doc="', every))
 
 
 def test_lineage_json_up_and_down(server, ids):

@@ -65,6 +65,14 @@ def fold(s: str) -> str:
     return s.upper().replace("Đ", "D").replace("Ð", "D").replace("Ư", "W")
 
 
+def fold_text(s: str) -> str:
+    """How people type Vietnamese on a phone: no tone or vowel marks, 'd' for 'đ', lower case
+    ('Giáo dục' and 'giao duc' and 'GIÁO DỤC' fold alike; '13/2023/NĐ-CP' → '13/2023/nd-cp').
+    For words people search; `fold` is for symbol parts."""
+    s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D").replace("Ð", "D"))
+    return "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
+
+
 @dataclass(frozen=True)
 class Grammar:
     noun_to_type: dict            # lower-case noun → type code

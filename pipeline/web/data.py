@@ -18,6 +18,8 @@ from collections import Counter, defaultdict, deque
 from datetime import date
 from typing import Any, Iterable, Optional
 
+from ..citations.grammar import fold_text
+
 # Relations that make lineage (the citing document descends from the cited one). `mentions` is
 # context, not lineage: it is shown only when asked for.
 LINEAGE_RELATIONS = ("implements", "based_on", "amends", "replaces", "repeals", "guides")
@@ -185,8 +187,10 @@ def annotate(text: str, citations: list[dict], deadlines: list[dict],
 # --------------------------------------------------------------------------- search
 
 def fts_query(q: str) -> str:
-    """Each word quoted, so user input is never FTS syntax."""
-    return " ".join('"' + w.replace('"', '""') + '"' for w in q.split())
+    """Each word quoted, so user input is never FTS syntax; 'd' tried as 'đ' (query.fts_match)."""
+    from ..query import fts_match
+
+    return fts_match(q)
 
 
 HIT_OPEN, HIT_CLOSE = "\x02", "\x03"
@@ -239,14 +243,16 @@ def search(db, q: str = "", filters: Optional[dict] = None, limit: int = 50) -> 
                 if len(hits[h["document_id"]]) < 5:
                     h["parts"] = split_snippet(h.pop("snippet"))
                     hits[h["document_id"]].append(h)
-        like = f"%{q}%"
-        for r in rows(db, "select id from documents where status = 'ok' and "
-                          "(title like ? or key like ? or issuer like ? or path like ?)",
-                      [like] * 4):
-            match_ids.add(r["id"])
     docs = rows(db, "select id, path, key, type, type_name, number, year, issuer, date, "
                     "title from documents where status = 'ok' order by date desc, id")
     if match_ids is not None:
+        # title, number, issuer and file name, compared as people type: without marks, d for đ
+        # (a plain substring test in Python: the user's '%' and '_' are characters, not wildcards)
+        fq_words = fold_text(q).split()
+        for d in docs:
+            hay = fold_text(" ".join(str(d.get(k) or "") for k in ("title", "key", "issuer", "path")))
+            if fq_words and all(w in hay for w in fq_words):
+                match_ids.add(d["id"])
         docs = [d for d in docs if d["id"] in match_ids]
 
     def keep(d, skip=None):
@@ -265,9 +271,20 @@ def search(db, q: str = "", filters: Optional[dict] = None, limit: int = 50) -> 
         d["hits"] = hits.get(d["id"], [])
     cited = []
     if q:
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", q) + "%"  # the user's % and _ are characters
         cited = rows(db, "select key, count(*) as mentions, count(distinct document_id) as docs "
-                         "from citations where key = ? or key like ? group by key "
-                         "order by docs desc, key limit 10", [q, f"%{q}%"])
+                         "from citations where key = ? or key like ? escape '\\' group by key "
+                         "order by docs desc, key limit 10", [q, pattern])
+        if not cited:  # '13/2023/ND-CP', typed without Đ: the folded number
+            want = fold_text(q).replace(" ", "")
+            keys = [r["key"] for r in rows(db, "select distinct key from citations "
+                                               "where key is not null")]
+            hits = [k for k in keys if want and want in fold_text(k)][:10]
+            if hits:
+                marks = ", ".join("?" for _ in hits)
+                cited = rows(db, "select key, count(*) as mentions, count(distinct document_id) "
+                                 f"as docs from citations where key in ({marks}) group by key "
+                                 "order by docs desc, key", hits)
     return {"q": q, "filters": filters, "facets": facets, "total": len(results),
             "results": results[:limit], "cited": cited}
 
