@@ -562,3 +562,13 @@ def test_browser_search_facets_and_deadlines(page, server):
     assert page.locator("section.agency").count() >= 1
     href = page.get_attribute("a.ics", "href")
     assert href.startswith("/deadlines.ics?")
+
+
+@pytest.mark.parametrize("path", [
+    "/document/99999999999999999999999", "/document/0", "/directive?node=99999999999999999999999",
+    "/directive?node=node:99999999999999999999", "/directive?key=" + "9" * 40,
+    "/lineage.json?node=99999999999999999999999", "/lineage.json?doc=99999999999999999999999",
+])
+def test_ids_out_of_range_are_not_found(server, path):
+    status, _, _ = _get(server + path)
+    assert status == 404, path

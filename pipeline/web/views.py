@@ -89,10 +89,18 @@ def _int(value, default: int, lo: int, hi: int) -> int:
         return default
 
 
+_MAX_ID = 2 ** 63 - 1  # SQLite's largest integer: a larger id names nothing (and must not overflow)
+
+
+def _too_large(value: str) -> bool:
+    digits = value.rsplit(":", 1)[-1]
+    return digits.isdigit() and int(digits) > _MAX_ID
+
+
 async def _resolve_node(datasette, request):
     """The ref named by ?key=, ?doc= or ?node= (None when it names nothing known)."""
     args = {k: (request.args.get(k) or "").strip()[:300] for k in ("key", "doc", "node")}
-    if not any(args.values()):
+    if not any(args.values()) or _too_large(args["doc"]) or _too_large(args["node"]):
         return None
     return await _run(datasette, lambda c: graphview.resolve(c, **args))
 
@@ -179,6 +187,8 @@ def _document_bundle(conn, doc_id: int):
 
 async def document(datasette, request):
     doc_id = int(request.url_vars["id"])
+    if doc_id > _MAX_ID:
+        return await _not_found(datasette, request, f"No stored document has id {doc_id}.")
     bundle = await _run(datasette, _document_bundle, doc_id)
     if bundle is None:
         return await _not_found(datasette, request, f"No stored document has id {doc_id}.")
