@@ -572,3 +572,12 @@ def test_browser_search_facets_and_deadlines(page, server):
 def test_ids_out_of_range_are_not_found(server, path):
     status, _, _ = _get(server + path)
     assert status == 404, path
+
+
+def test_the_mentions_switch_changes_the_drawing(server):
+    """The page's links send mentions=True (Python's spelling); it must count as on."""
+    _, _, off = _get(server + "/lineage.json?key=91-KL%2FTW")
+    _, _, on = _get(server + "/lineage.json?key=91-KL%2FTW&mentions=True")
+    rel = lambda body: {e["relation"] for e in json.loads(body)["edges"]}  # noqa: E731
+    assert json.loads(on)["mentions"] is True and json.loads(off)["mentions"] is False
+    assert "mentions" not in rel(off) and "mentions" in rel(on)

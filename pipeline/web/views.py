@@ -275,8 +275,9 @@ def _lineage_payload(conn, ref: str, up: int, down: int, mentions: bool, urls) -
 
 
 def _lineage_args(request):
+    """up, down, mentions: a checkbox sends 'on', the page's own links Python's 'True'."""
     return (_int(request.args.get("up"), 6, 0, 12), _int(request.args.get("down"), 6, 0, 12),
-            request.args.get("mentions") in ("1", "true", "on"))
+            (request.args.get("mentions") or "").lower() in ("1", "true", "on", "yes"))
 
 
 async def lineage(datasette, request):
