@@ -481,3 +481,13 @@ def test_a_department_takes_the_province_of_the_citing_document():
             "30/10/2025.")
     got = {c.key: c.issuer for c in extract_citations(text)[0]}
     assert got["252/TTr-STC"] == "Sở Tài chính tỉnh Đắk Lắk"
+
+
+@pytest.mark.parametrize("text", [
+    "Thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ\n\nChính trị về đột phá",
+    "Căn cứ Kết luận số 91-KL/TW ngày 12/8/2024 của Bộ Chính",
+])
+def test_a_head_that_cannot_stand_alone_is_no_issuer(text):
+    """'Bộ', 'Bộ Chính': a name cut short names no body; the graph must not show 57-NQ/TW as
+    issued by 'Bộ'."""
+    assert extract_citations(text)[0][0].issuer is None

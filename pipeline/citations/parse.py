@@ -239,6 +239,10 @@ def read_issuer(text: str, pos: int, after_date: bool = False) -> tuple[Optional
     if not words:
         return None, pos
     raw = " ".join(w for w, _ in words)
+    if raw in _not_alone():
+        # 'của Bộ', 'của Bộ Chính': a head that cannot stand alone (a name cut by a page break
+        # or a bad crawl) is no issuer; unknown stays null, not 'Bộ'
+        return None, pos
     return raw, words[-1][1]
 
 
@@ -253,6 +257,11 @@ def _glued_at(w: str) -> int:
         if w[i].isupper() and w[i + 1].islower() and w[i - 3:i].isalpha() and w[i - 3:i].islower():
             return i
     return 0
+
+
+@lru_cache(maxsize=1)
+def _not_alone() -> frozenset:
+    return frozenset(load("issuers")["issuer_line_breaks"]["not_alone"])
 
 
 @lru_cache(maxsize=1)
