@@ -73,13 +73,7 @@ def score(files: dict, errors: bool, pages: Path) -> dict:
     for fn, g in files.items():
         preds = predictions(pages / fn)
         gold = g["refs"]
-        # references: one per target
-        matched_gold = set()
-        for p in preds:
-            hits = [i for i, x in enumerate(gold) if same_target(p, x)]
-            if hits:
-                matched_gold.update(hits)
-        # distinct predicted targets with no gold entry
+        # references: one per target; distinct predicted targets with no gold entry
         fp_targets = []
         for p in preds:
             if not any(same_target(p, x) for x in gold):
@@ -99,15 +93,12 @@ def score(files: dict, errors: bool, pages: Path) -> dict:
                 named["n"] += 1
                 named["hit"] += any(same_target(p, x) for p in preds)
         # relations: (target, relation) pairs
-        pairs_hit = set()
-        for i, x in enumerate(gold):
+        for x in gold:
             ok = any(same_target(p, x) and p["relation"] == x["relation"] for p in preds)
             rel["tp" if ok else "fn"] += 1
             rel[x["relation"], "n"] += 1
             rel[x["relation"], "hit"] += ok
-            if ok:
-                pairs_hit.add(i)
-            elif errors:
+            if not ok and errors:
                 got = sorted({p["relation"] for p in preds if same_target(p, x)})
                 print(f"  miss {fn}: {x['relation']:<10} {x.get('number') or x.get('name')}"
                       f" ({x.get('year')}) got {got or 'nothing'}")
