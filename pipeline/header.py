@@ -73,7 +73,7 @@ def _motto_parts() -> re.Pattern:
     for m in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
               "ĐẢNG CỘNG SẢN VIỆT NAM", "ĐỘC LẬP - TỰ DO - HẠNH PHÚC"):
         w = [r"\s*-\s*" if x == "-" else re.escape(x) for x in m.split()]
-        joined = lambda ws: "".join(x if x.startswith(r"\s*-") or (i and ws[i - 1].startswith(r"\s*-"))
+        joined = lambda ws: "".join(x if x.startswith(r"\s*-") or (i and ws[i - 1].startswith(r"\s*-"))  # noqa: E731
                                     else (r"\s+" if i else "") + x for i, x in enumerate(ws))
         heads += [joined(w[:k]) for k in range(1 if m[0] == "C" else 2, len(w))]
         tails += [joined(w[k:]) for k in range(1, len(w) - 1)]
@@ -214,7 +214,7 @@ def case_body_name(upper: str) -> str:
                 name_mode, cap_next = True, False
             elif p in cased:
                 out.append(cased[p])
-                name_mode, cap_next = p in committees, not (p in committees)
+                name_mode, cap_next = p in committees, p not in committees
             else:
                 seg = _segment_cased(p, cased)  # "thủ tướng chính phủ" = "Thủ tướng" + "Chính phủ"
                 out.append(seg if seg else _title_case(p) if p.split()[0] == p else

@@ -14,7 +14,7 @@ from typing import Optional, Sequence
 
 from ..resources import load
 
-I = re.IGNORECASE
+I = re.IGNORECASE  # noqa: E741 - the flag's own name, as in `re.I`
 
 YEAR = r"(?:19|20)\d\d(?!\d)"
 DAY = r"[0-3]?\d"
