@@ -581,3 +581,23 @@ def test_the_mentions_switch_changes_the_drawing(server):
     rel = lambda body: {e["relation"] for e in json.loads(body)["edges"]}  # noqa: E731
     assert json.loads(on)["mentions"] is True and json.loads(off)["mentions"] is False
     assert "mentions" not in rel(off) and "mentions" in rel(on)
+
+
+def test_host_check_and_security_headers(server):
+    """A page elsewhere cannot read the database through a rebinding host name; every reply
+    carries a Content-Security-Policy, datasette's own pages too."""
+    req = urllib.request.Request(server + "/", headers={"Host": "attacker.example"})
+    try:
+        urllib.request.urlopen(req, timeout=30)
+        status = 200
+    except urllib.error.HTTPError as e:
+        status = e.code
+    assert status == 400
+    for path in ("/", "/-/databases.json", "/search?q=x"):
+        status, headers, _ = _get(server + path)
+        assert status == 200, path
+        assert "default-src 'self'" in headers["Content-Security-Policy"], path
+    from pipeline.web.guard import _host_name, allowed_hosts
+
+    assert allowed_hosts("0.0.0.0") is None
+    assert {_host_name(h) for h in ("localhost:8001", "127.0.0.1", "[::1]:80")} <= allowed_hosts("127.0.0.1")

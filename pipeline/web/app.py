@@ -95,4 +95,7 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001,
     kwargs = {}
     if "timeout_graceful_shutdown" in inspect.signature(uvicorn.Config).parameters:
         kwargs["timeout_graceful_shutdown"] = 5  # an idle browser connection never blocks Ctrl-C
-    uvicorn.run(ds.app(), host=host, port=port, log_level=log_level, lifespan="on", **kwargs)
+    from .guard import allowed_hosts, guard
+
+    uvicorn.run(guard(ds.app(), allowed_hosts(host)), host=host, port=port, log_level=log_level,
+                lifespan="on", **kwargs)
