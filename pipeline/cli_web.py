@@ -17,8 +17,8 @@ def cmd_serve(args) -> int:
     try:
         from .web import serve
     except ImportError as e:
-        print(f"error: the web extra is not installed ({e}); "
-              "run: pip install -e '.[web]'", file=sys.stderr)
+        print(f"error: the web application's dependencies are missing ({e}); "
+              "run: pip install -e .", file=sys.stderr)
         return 2
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: listening on {args.host}: other machines can read this database",

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("datasette", reason="the web extra is not installed (pip install -e '.[web]')")
+pytest.importorskip("datasette", reason="datasette is not installed (pip install -e .)")
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
