@@ -1453,7 +1453,9 @@ def cites(db, ref: str) -> dict:
 
 
 # a document's validity as the graph shows it: the acts of later documents on it, strongest first
-_VALIDITY = (("replaces", "replaced"), ("repeals", "repealed"), ("amends", "amended"))
+# relation of a later document → (field of the answer, the status it gives), strongest first
+_VALIDITY = {"replaces": ("replaced_by", "replaced"), "repeals": ("repealed_by", "repealed"),
+             "amends": ("amended_by", "amended"), "guides": ("guided_by", None)}
 
 
 def validity(db, ref: str, *, year=None, issuer=None) -> dict:
@@ -1477,17 +1479,15 @@ def validity(db, ref: str, *, year=None, issuer=None) -> dict:
     out["targets"] = [nodes[t] for t in targets]
     seen = set()
     for src, rel, date, evidence, effective in rows:
-        field = {"replaces": "replaced_by", "repeals": "repealed_by", "amends": "amended_by",
-                 "guides": "guided_by"}[rel]
+        field = _VALIDITY[rel][0]
         if (field, src) in seen:
             continue
         seen.add((field, src))
         n = nodes[src]
         out[field].append({"node": n, "label": n["label"], "date": date or n["date"],
                            "effective": effective, "evidence": evidence})
-    out["status"] = next((state for rel, state in _VALIDITY
-                          if out[{"replaces": "replaced_by", "repeals": "repealed_by",
-                                  "amends": "amended_by"}[rel]]), "no change known")
+    out["status"] = next((state for field, state in _VALIDITY.values() if state and out[field]),
+                         "no change known")
     return out
 
 

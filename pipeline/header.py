@@ -1095,6 +1095,6 @@ def parse_header(text: Text, sections: Optional[list] = None) -> Header:
         tnames = [n for n, c in _type_names() if h.type is None or c == h.type]
         h.issuer = _infer_issuer(text, pre, closing, tnames, h.signer_role, h.place)
         h.issuer_inferred = h.issuer is not None
-    if h.key is None or "VBHN" not in (h.key or ""):
+    if "VBHN" not in (h.key or ""):
         _legal_identity(text, h)
     return h

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 from typing import Optional, Sequence, Union
 
 from ..model import Citation, Header, NamedRef, Relation, Section, Text
@@ -117,7 +118,16 @@ def extract_citations(text: Union[Text, str], *, header: Optional[Header] = None
 
 
 # the national or Party motto heads every official document, whatever became of its header
-_MOTTO = re.compile(r"C[ỘộO][NnN]G\s+H[ÒOòo][AÀaà]\s+X[ÃãA]\s+H[ỘộO]I|ĐẢNG\s+CỘNG\s+SẢN", re.I)
+_MOTTO = re.compile(r"C[ỘO]NG\s+H[ÒO][AÀ]\s+X[ÃA]\s+H[ỘO]I|ĐẢNG\s+CỘNG\s+SẢN", re.I)
+
+
+@lru_cache(maxsize=1)
+def _own_act_cue() -> re.Pattern:
+    """Where a decree or circular says what it does: its enacting formula ('… ban hành Nghị định
+    quy định chi tiết …') or its scope article ('Thông tư này hướng dẫn …')."""
+    cues = "|".join(re.escape(c) for c in load("relations")["guides_from_basis"]["cues"])
+    return re.compile(r"(?:ban hành[ \t]+(?:nghị định|thông tư liên tịch|thông tư)|"
+                      r"(?:nghị định|thông tư liên tịch|thông tư) này)[ \t]+(?:" + cues + r"|quy định)")
 
 
 def _guides_from_basis(s: str, cits: list[Citation], header: Optional[Header],
@@ -135,12 +145,7 @@ def _guides_from_basis(s: str, cits: list[Citation], header: Optional[Header],
         return []
     first_section = min((x.start for x in sections if x.kind != "footnote"), default=len(s))
     head = s[:first_section + int(rule["scope_chars"])].lower()
-    cues = "|".join(re.escape(c) for c in rule["cues"])
-    # where the document says what it does: its enacting formula ('… ban hành Nghị định quy định
-    # chi tiết …') or its scope article ('Thông tư này hướng dẫn …'); else its title
-    own = re.compile(r"(?:ban hành[ \t]+(?:nghị định|thông tư liên tịch|thông tư)|"
-                     r"(?:nghị định|thông tư liên tịch|thông tư) này)[ \t]+(?:" + cues + r"|quy định)")
-    m = own.search(head)
+    m = _own_act_cue().search(head)  # else the title says it
     if m:
         cue = (m.start(), m.end())
     else:

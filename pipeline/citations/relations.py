@@ -370,8 +370,7 @@ def classify(text: str, cits: list[Found], positions: list[str],
             if _COORD.match(gap) and prev.chained:
                 # 'về thực hiện Nghị quyết số 71/NQ-CP … và Chương trình hành động số 10-CTr/TU'
                 cit.chained = True
-                passive_list = bool(chain_of.get(i - 1, (None, None, False))[2])
-                cit.relation = prev.relation if passive_list else "mentions"
+                cit.relation = _as_amended(prev, bool(chain_of.get(i - 1, (None, None, False))[2]))
                 other = chain_of.get(i - 1) if _AND.match(gap) else None
                 if other:
                     chain_of[i] = other
@@ -481,7 +480,6 @@ def _expiry(text: str, cits: list[Found], own_type: str | None, own_key: str | N
         return
     pattern, own_words, within, span = _expiry_cues()
     starts = [c.start for c in cits]
-    lo_cit = 0
     for m in pattern.finditer(text, cits[0].end):
         after = text[m.end():m.end() + within]
         if not any(re.search(r"\b" + re.escape(w) + r"\b", after) for w in own_words):

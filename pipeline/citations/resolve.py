@@ -11,7 +11,7 @@ from typing import Optional
 
 from ..resources import load
 from .grammar import UPPER
-from .parse import Found
+from .parse import Found, expand_issuer, read_issuer
 
 # 'thành phố Hà⏎Nội' is one name: a line break may fall after the first syllable only
 NAME = rf"[{UPPER}][\w]*(?:[ \n][{UPPER}][\w]*)?(?: [{UPPER}][\w]*){{0,2}}"
@@ -122,8 +122,6 @@ def fill_from_full_mentions(cits: list[Found]) -> None:
 def issuer_before(text: str, cits: list[Found]) -> None:
     """'Theo đề nghị của Giám đốc Sở Tài chính tại Tờ trình số 252/TTr-STC': a citation with no
     issuer after it takes the one named right before it (models/issuers.json `issuer_before`)."""
-    from .parse import expand_issuer, read_issuer
-
     rule = load("issuers")["issuer_before"]
     between = tuple(rule["between"])
     span = int(rule["max_chars"])
