@@ -299,7 +299,9 @@ def normalise(raw: RawDocument) -> Text:
         lines.append(Line(pos, pos + len(text), b.kind, b.bold, b.heading, b.marker, b.locator))
         parts.append(text)
         pos += len(text) + 1
-    meta = {k: v for k, v in raw.meta.items() if k == "portal"}
+    # what later stages and the store keep of the reader's notes: the portal's metadata box, and
+    # how the text was read (a legacy encoding converted, OCR, a converted .doc)
+    meta = {k: v for k, v in raw.meta.items() if k in ("portal", "reading")}
     return Text("\n".join(parts), lines, path=raw.path, format=raw.format, meta=meta)
 
 

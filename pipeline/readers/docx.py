@@ -13,6 +13,7 @@ import zipfile
 from typing import Iterator, Optional
 
 from ..model import Block, DocumentError, RawDocument
+from . import legacy
 from .text import SUPERSCRIPT
 
 _FALSE = ("0", "false", "off", "none")
@@ -39,10 +40,12 @@ class _Ctx:
             "sdtContent", "footnoteReference", "endnoteReference", "del", "moveFrom",
             "txbxContent", "drawing", "pict", "object", "rPr", "b", "pPr", "pStyle", "numPr",
             "numId", "ilvl", "outlineLvl", "footnote", "endnote", "id", "type", "val",
-            "customXml", "rStyle")}
+            "customXml", "rStyle", "rFonts", "ascii", "hAnsi")}
         # the fallback copy of mc:AlternateContent repeats what the choice shows
         self.MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
         self._style_cache: dict[str, tuple[Optional[bool], Optional[int]]] = {}
+        self._font_cache: dict[str, Optional[str]] = {}
+        self.legacy: set[str] = set()  # legacy encodings met in run fonts (TCVN3, VNI)
 
     # -------------------------------------------------------------- styles
     def paragraph_style(self, style_id: Optional[str]):
@@ -82,6 +85,43 @@ class _Ctx:
         return bold, level
 
 
+    def style_font(self, style_id: Optional[str], kind: str) -> Optional[str]:
+        """The font a paragraph ("p") or character ("c") style names, following `basedOn`, else
+        the document's default font (docDefaults) for paragraphs."""
+        key = f"{kind}:{style_id}"
+        if key in self._font_cache:
+            return self._font_cache[key]
+        font = None
+        try:
+            from docx.enum.style import WD_STYLE_TYPE
+            wd = WD_STYLE_TYPE.PARAGRAPH if kind == "p" else WD_STYLE_TYPE.CHARACTER
+            style = self.doc.styles.get_by_id(style_id, wd) if style_id else (
+                self.doc.styles.default(wd))
+        except (KeyError, ValueError, AttributeError):
+            style = None
+        seen = 0
+        while style is not None and font is None and seen < 20:
+            seen += 1
+            font = _rfonts(style.element.find(self.W["rPr"]), self.W)
+            style = style.base_style
+        if font is None and kind == "p":
+            defaults = self.doc.styles.element.find(_qn("w:docDefaults"))
+            rpr = defaults.find(_qn("w:rPrDefault")) if defaults is not None else None
+            font = _rfonts(rpr.find(self.W["rPr"]) if rpr is not None else None, self.W)
+        self._font_cache[key] = font
+        return font
+
+
+def _rfonts(rpr, W) -> Optional[str]:
+    """The font of an rPr's w:rFonts (ascii, else hAnsi), or None."""
+    if rpr is None:
+        return None
+    rf = rpr.find(W["rFonts"])
+    if rf is None:
+        return None
+    return rf.get(W["ascii"]) or rf.get(W["hAnsi"])
+
+
 def _outline_level(el, W) -> Optional[int]:
     ppr = el.find(W["pPr"])
     if ppr is None:
@@ -105,19 +145,37 @@ def _on(el, W) -> Optional[bool]:
 
 
 # ------------------------------------------------------------------ runs → text
-def _run_pieces(r, ctx: _Ctx, para_bold: Optional[bool]) -> Iterator[tuple[str, Optional[bool]]]:
-    """(text, bold) pieces of one w:r; note references give (superscript digits, None)."""
+def _run_pieces(r, ctx: _Ctx, para_bold: Optional[bool],
+                para_font: Optional[str] = None) -> Iterator[tuple[str, Optional[bool]]]:
+    """(text, bold) pieces of one w:r; note references give (superscript digits, None). Text in a
+    TCVN3 or VNI font (.VnTime, .VnTimeH, VNI-Times) comes out as Unicode (legacy.py)."""
     W = ctx.W
     rpr = r.find(W["rPr"])
     bold: Optional[bool] = None
+    font = None
     if rpr is not None:
         bold = _on(rpr.find(W["b"]), W)
-        if bold is None:
-            rs = rpr.find(W["rStyle"])
-            if rs is not None:
+        font = _rfonts(rpr, W)
+        rs = rpr.find(W["rStyle"])
+        if rs is not None:
+            if bold is None:
                 bold = ctx.style_info(rs.get(W["val"]), "c")[0]
+            if font is None:
+                font = ctx.style_font(rs.get(W["val"]), "c")
     if bold is None:
         bold = para_bold
+    encoding = legacy.font_encoding(font or para_font)
+    if encoding is not None:
+        ctx.legacy.add(encoding[0])
+        for text, b in _run_text(r, ctx, bold):
+            # a note reference's superscript digits are ours, not the font's ('¹' is a TCVN3 code)
+            yield (text if text.isdigit() else legacy.convert(text, *encoding)), b
+        return
+    yield from _run_text(r, ctx, bold)
+
+
+def _run_text(r, ctx: _Ctx, bold: Optional[bool]) -> Iterator[tuple[str, Optional[bool]]]:
+    W = ctx.W
     for child in r:
         tag = child.tag
         if tag == W["t"]:
@@ -136,7 +194,8 @@ def _run_pieces(r, ctx: _Ctx, para_bold: Optional[bool]) -> Iterator[tuple[str, 
                 yield str(n).translate(SUPERSCRIPT), None
 
 
-def _walk_inline(el, ctx: _Ctx, para_bold: Optional[bool]) -> Iterator[tuple[str, Optional[bool]]]:
+def _walk_inline(el, ctx: _Ctx, para_bold: Optional[bool],
+                 para_font: Optional[str] = None) -> Iterator[tuple[str, Optional[bool]]]:
     """Runs of a paragraph in order, through hyperlinks, insertions, fields and content controls;
     deleted text, text boxes and drawings are left out (they are not the paragraph's text)."""
     W = ctx.W
@@ -150,7 +209,7 @@ def _walk_inline(el, ctx: _Ctx, para_bold: Optional[bool]) -> Iterator[tuple[str
             stack.pop()
             continue
         if child.tag == W["r"]:
-            yield from _run_pieces(child, ctx, para_bold)
+            yield from _run_pieces(child, ctx, para_bold, para_font)
         elif child.tag not in skip and len(child):
             stack.append(iter(child))
 
@@ -165,12 +224,13 @@ def _paragraph(p, ctx: _Ctx) -> tuple[str, bool, Optional[int]]:
         if ps is not None:
             style_id = ps.get(W["val"])
     para_bold, level = ctx.style_info(style_id, "p")
+    para_font = ctx.style_font(style_id, "p")
     own_level = _outline_level(p, W)
     if own_level is not None:
         level = own_level
     parts: list[str] = []
     bolds: list[bool] = []
-    for text, bold in _walk_inline(p, ctx, para_bold):
+    for text, bold in _walk_inline(p, ctx, para_bold, para_font):
         parts.append(text)
         if bold is not None and text.strip():
             bolds.append(bool(bold))
@@ -347,6 +407,18 @@ def _open(path: str, data: bytes):
         raise DocumentError(path, f"not a Word document: {str(e)[:120]}") from None
 
 
+def _legacy_by_text(blocks: list[Block]) -> Optional[str]:
+    """A document in TCVN3/VNI whose fonts do not say so (a font named only by its theme, or
+    a file re-saved in another font): decided from the text, every block converted in place."""
+    sample = "\n".join(b.text for b in blocks[:400])
+    encoding = legacy.detect(sample)
+    if encoding is None:
+        return None
+    for b in blocks:
+        b.text = legacy.repair_as(b.text, encoding)
+    return encoding
+
+
 def read_docx(path: str, data: bytes | None = None) -> RawDocument:
     """Paragraphs, table rows and footnotes of a .docx as blocks (locators: paragraph, table/row,
     footnote). Paragraphs that Word numbers itself are listed in meta["numbered"]."""
@@ -385,7 +457,10 @@ def read_docx(path: str, data: bytes | None = None) -> RawDocument:
     blocks += _notes(doc, ctx, _ENDNOTES_RT, "e")
     if not any(b.text.strip() for b in blocks):
         raise DocumentError(path, "empty document (no text in the DOCX)")
-    meta = {"hard_wrapped": False}
+    meta: dict = {"hard_wrapped": False}
+    encoding = "+".join(sorted(ctx.legacy)) or _legacy_by_text(blocks)
+    if encoding:
+        meta["reading"] = {"encoding": encoding}
     if numbered:
         meta["numbered"] = numbered
     return RawDocument(path=path, format="docx", blocks=blocks, meta=meta)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import codecs
 import re
 from pathlib import Path
+from typing import Optional
 
 from ..model import Block, DocumentError, RawDocument
+from . import legacy
 
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 FROM_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -44,25 +46,30 @@ MAX_JOIN = 40  # lines one wrapped paragraph may span when joined by the reader
 SHORT_PIECE = 40  # a wrapped line this short ends its paragraph ("**Điều 4.** Điều khoản chuyển" / "tiếp")
 
 
-def decode(data: bytes, path: str) -> str:
-    """Bytes → str: UTF-8 (BOM or not) or UTF-16 with BOM; anything else is a clear error."""
+def decode(data: bytes, path: str) -> tuple[str, Optional[str]]:
+    """Bytes → (str, legacy encoding or None): UTF-8 (BOM or not) or UTF-16 with BOM; bytes that
+    are not UTF-8 must be clearly TCVN3, VNI or Windows-1258 (legacy.py), else a clear error.
+    UTF-8 text that is TCVN3/VNI read as Latin-1 (a file converted without its font) is repaired."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16")
+            return legacy.repair(data.decode("utf-16"))
         except UnicodeDecodeError as e:
             raise DocumentError(path, f"invalid UTF-16 text at byte {e.start}") from None
     if b"\x00" in data[:4096]:
         raise DocumentError(path, "binary content (NUL bytes), not a text document")
     try:
-        return data.decode("utf-8")
+        return legacy.repair(data.decode("utf-8"))
     except UnicodeDecodeError as e:
-        raise DocumentError(
-            path,
-            f"not valid UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); "
-            "legacy Vietnamese font encodings (TCVN3, VNI) are not supported yet",
-        ) from None
+        text, enc = legacy.decode_bytes(data)
+        if text is None:
+            raise DocumentError(
+                path,
+                f"not valid UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}), and not "
+                "recognisably Vietnamese in TCVN3, VNI or Windows-1258 either; save it as UTF-8",
+            ) from None
+        return text, enc
 
 
 def looks_hard_wrapped(lines: list[str]) -> bool:
@@ -185,7 +192,7 @@ def read_text(path: str | Path, data: bytes | None = None) -> RawDocument:
     path = str(path)
     if data is None:
         data = Path(path).read_bytes()
-    raw = decode(data, path)
+    raw, encoding = decode(data, path)
     if not raw.strip():
         raise DocumentError(path, "empty document (no text)")
     markdown = bool(_MD_HINT.search(raw)) or path.lower().endswith(".md")
@@ -193,4 +200,7 @@ def read_text(path: str | Path, data: bytes | None = None) -> RawDocument:
     wrapped = looks_hard_wrapped(lines)
     blocks = parse_lines(raw, markdown, wrapped)
     fmt = "markdown" if markdown else "text"
-    return RawDocument(path=path, format=fmt, blocks=blocks, meta={"hard_wrapped": wrapped})
+    meta: dict = {"hard_wrapped": wrapped}
+    if encoding:
+        meta["reading"] = {"encoding": encoding}
+    return RawDocument(path=path, format=fmt, blocks=blocks, meta=meta)
