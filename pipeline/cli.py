@@ -8,6 +8,9 @@ import time
 from pathlib import Path
 
 DEFAULT_DB = "outputs/directives.db"
+OCR_MODES = ("auto", "always", "never")  # readers.OCR_MODES (not imported: the CLI starts fast)
+OCR_HELP = ("scanned pages: auto (OCR pages without a usable text layer, and images; the "
+            "default), always (OCR every PDF page), never (refuse scans)")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -39,7 +42,7 @@ def cmd_ingest(args) -> int:
     report = ingest(args.paths, args.db, force=args.force, on_file=on_file,
                     workers=args.workers, progress=progress, prune=args.prune,
                     timeout=args.timeout or None, max_text_mb=args.max_text_mb,
-                    max_file_mb=args.max_file_mb)
+                    max_file_mb=args.max_file_mb, ocr=args.ocr)
     if report.missing:
         verb = "removed from the database" if args.prune else \
             "still in the database (run with --prune to remove them)"
@@ -89,7 +92,7 @@ def cmd_extract(args) -> int:
     from .model import DocumentError
 
     try:
-        rec = extract_file(args.file)
+        rec = extract_file(args.file, ocr=args.ocr)
     except DocumentError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -144,11 +147,35 @@ def cmd_show(args) -> int:
         print(f"{'portal box':>12}: {shown}")
         if box.get("disagrees"):
             print(f"{'':>12}  differs from the document's own header: {', '.join(box['disagrees'])}")
+    if doc.get("reading"):
+        print(f"{'read by':>12}: {_reading(doc['reading'])}")
     print(f"{'citations':>12}: {doc['citations']}")
     print("\nOutline:")
     for s in doc["sections"]:
         print(f"  {'  ' * (s['level'] - 1)}{s['id']}  {s['heading'][:100]}")
     return 0
+
+
+def _reading(reading: dict) -> str:
+    """'OCR (tesseract 5.3.0, vie), 3 pages, confidence 88.1 (lowest 71.0 on page 2)' /
+    'converted from TCVN3'."""
+    parts = []
+    if reading.get("ocr"):
+        o = reading["ocr"]
+        pages = o.get("pages") or []
+        low = min((p for p in pages if p.get("confidence") is not None),
+                  key=lambda p: p["confidence"], default=None)
+        text = f"OCR ({o.get('engine')}, {o.get('lang')}), {len(pages)} page(s)"
+        if o.get("confidence") is not None:
+            text += f", confidence {o['confidence']}"
+        if low is not None and len(pages) > 1:
+            text += f" (lowest {low['confidence']} on page {low['page']})"
+        parts.append(text)
+    if reading.get("encoding"):
+        parts.append(f"converted from {reading['encoding'].upper()}")
+    if reading.get("converted_from"):
+        parts.append(f"converted from {reading['converted_from']} by {reading.get('converter')}")
+    return "; ".join(parts)
 
 
 def cmd_search(args) -> int:
@@ -281,9 +308,11 @@ def build_parser() -> argparse.ArgumentParser:
                     help="larger .txt/.md files are refused (default 50)")
     sp.add_argument("--max-file-mb", type=float, default=200.0,
                     help="larger .docx/.pdf files are refused (default 200)")
+    sp.add_argument("--ocr", choices=OCR_MODES, default="auto", help=OCR_HELP)
     sp = add("extract", cmd_extract, "extract one file and print the result (no database)",
              db=False, fmt=True)
     sp.add_argument("file")
+    sp.add_argument("--ocr", choices=OCR_MODES, default="auto", help=OCR_HELP)
     sp = add("show", cmd_show, "print a stored document's header and outline", fmt=True)
     sp.add_argument("doc", help="id, path, file name or own key (e.g. 3707/KH-UBND)")
     sp = add("search", cmd_search, "full-text search over section headings and text", fmt=True)

@@ -83,9 +83,10 @@ def extract_text(text: Text) -> DocumentRecord:
                           portal=portal)
 
 
-def extract_file(path: str | Path) -> DocumentRecord:
-    """Read, normalise and extract one file. Raises DocumentError when it cannot be read."""
-    return extract_text(normalise(read(str(path))))
+def extract_file(path: str | Path, *, ocr: str = "auto", on_page=None) -> DocumentRecord:
+    """Read, normalise and extract one file. Raises DocumentError when it cannot be read.
+    `ocr` and `on_page`: see `readers.read` (scanned pages)."""
+    return extract_text(normalise(read(str(path), ocr=ocr, on_page=on_page)))
 
 
 def extract_string(content: str, path: str | None = None) -> DocumentRecord:

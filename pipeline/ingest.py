@@ -77,6 +77,7 @@ class IngestReport:
 class Limits:
     max_text_bytes: int = DEFAULT_MAX_TEXT_MB * MB
     max_file_bytes: int = DEFAULT_MAX_FILE_MB * MB
+    ocr: str = "auto"  # scanned pages (readers.read)
 
 
 # --------------------------------------------------------------------------- walking
@@ -143,8 +144,9 @@ def _os_reason(e: OSError) -> str:
 
 # --------------------------------------------------------------------------- one file (worker)
 
-def process_file(path: str, prev_sha: Optional[str], limits: Limits):
-    """Hash, compare, read and extract one file. Never raises.
+def process_file(path: str, prev_sha: Optional[str], limits: Limits, on_page=None):
+    """Hash, compare, read and extract one file. Never raises. `on_page`: called after each
+    OCR'd page (the worker's sign of life: a long scan is not timed out while pages progress).
 
     Returns (kind, sha, size, payload): ("ok", sha, size, DocumentRecord),
     ("unchanged", sha, size, None) when the content hash equals `prev_sha`, or
@@ -176,7 +178,7 @@ def process_file(path: str, prev_sha: Optional[str], limits: Limits):
             return ("unchanged", sha, size, None)
         from .extract import extract_file
 
-        return ("ok", sha, size, extract_file(path))
+        return ("ok", sha, size, extract_file(path, ocr=limits.ocr, on_page=on_page))
     except DocumentError as e:
         return ("error", sha, size, e.reason)
     except OSError as e:
@@ -221,7 +223,11 @@ def _worker_main(conn, inherited, limits: Limits, parent_pid: int) -> None:
         if msg is None:
             return
         tid, path, prev_sha = msg
-        result = process_file(path, prev_sha, limits)
+
+        def alive(done: int, total: int, tid=tid) -> None:
+            conn.send((tid, None))  # one more page OCR'd: the time limit starts again
+
+        result = process_file(path, prev_sha, limits, on_page=alive)
         try:
             conn.send((tid, result))
         except (EOFError, OSError, BrokenPipeError):
@@ -356,6 +362,10 @@ class WorkerPool:
                     tid, result = w.conn.recv()
                 except (EOFError, OSError):
                     break
+                if result is None:  # a page of a scan done: the file's time limit restarts
+                    if w.queue and w.queue[0] == tid:
+                        w.started = time.monotonic()
+                    continue
                 if w.queue and w.queue[0] == tid:
                     w.queue.popleft()
                     w.started = time.monotonic()
@@ -668,7 +678,8 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path = "outputs/directive
            max_file_mb: float = DEFAULT_MAX_FILE_MB,
            batch_files: int = BATCH_FILES,
            batch_seconds: float = BATCH_SECONDS,
-           lock_wait: float = 600.0) -> IngestReport:
+           lock_wait: float = 600.0,
+           ocr: str = "auto") -> IngestReport:
     """Ingest files/folders into the database at `db_path`.
 
     Unchanged files (same size and mtime, or same content hash, stored without error) are
@@ -677,11 +688,15 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path = "outputs/directive
     (default: the machine's cores; 0 = in this process). `progress`: an object with
     start(total) / advance(status, nbytes) / finish() (see progress.Progress). `prune`: delete
     the stored rows of files under `paths` that no longer exist (else they are only reported).
+    `ocr`: scanned pages and images, "auto" | "always" | "never" (readers.read); with OCR the
+    `timeout` applies to each page, not to the whole file.
     """
     t0 = time.monotonic()
     paths = [p for p in paths]
     report = IngestReport()
-    limits = Limits(int(max_text_mb * MB), int(max_file_mb * MB))
+    if ocr not in ("auto", "always", "never"):
+        raise ValueError(f"ocr must be auto, always or never, not {ocr!r}")
+    limits = Limits(int(max_text_mb * MB), int(max_file_mb * MB), ocr)
     n_workers = default_workers() if workers is None else max(0, int(workers))
     report.workers = n_workers
 

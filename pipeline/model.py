@@ -252,6 +252,7 @@ class DocumentRecord:
     def to_dict(self) -> dict[str, Any]:
         return {
             "document": self.header.to_dict(),
+            "reading": self.text.meta.get("reading"),
             "portal": self.portal or None,
             "sections": [s.to_dict() for s in self.sections],
             "citations": [c.to_dict() for c in self.citations],

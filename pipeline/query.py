@@ -35,6 +35,7 @@ def show(db: sqlite_utils.Database, ref: str) -> Optional[dict]:
     doc.pop("text", None)
     doc["recipients"] = json.loads(doc.get("recipients") or "[]")
     doc["portal"] = json.loads(doc.get("portal") or "null")
+    doc["reading"] = json.loads(doc.get("reading") or "null")
     doc["sections"] = document_outline(db, doc["id"])
     doc["citations"] = db.execute(
         "select count(*) from citations where document_id = ?", [doc["id"]]).fetchone()[0]

@@ -17,10 +17,11 @@ import sqlite_utils
 
 from .model import DocumentRecord
 
-SCHEMA_VERSION = 5  # 2: typed deadline values (due_start ... precision), documents.effective
+SCHEMA_VERSION = 6  # 2: typed deadline values (due_start ... precision), documents.effective
 #                    3: named_refs.relation (a law cited by a name that identifies no one text)
 #                    4: documents.portal (a portal's metadata box, JSON)
 #                    5: the section index ignores tone and vowel marks (search as phones type)
+#                    6: documents.reading (how the text was read: OCR figures, legacy encoding)
 
 # 'giáo dục' is found by 'giao duc'; 'đ' has no decomposition, so queries try 'd' as 'đ' too
 # (query.fts_match)
@@ -107,6 +108,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             "symbol": str, "issuer": str, "issuer_inferred": int, "parent_issuer": str,
             "place": str, "date": str, "date_text": str, "title": str, "signer": str,
             "signer_role": str, "recipients": str, "text": str, "effective": str, "portal": str,
+            "reading": str,
         }, pk="id", not_null={"path"})
         db["documents"].create_index(["path"], unique=True)
         db["documents"].create_index(["key"])
@@ -138,6 +140,7 @@ def _migrate(db: sqlite_utils.Database) -> None:
     3: named_refs get `relation` (null for rows stored before: re-ingest to fill it).
     4: documents get `portal` (null for rows stored before: re-ingest to fill it).
     5: the section index is rebuilt to ignore tone and vowel marks.
+    6: documents get `reading` (null for rows stored before: re-ingest to fill it).
     """
     if _schema_version(db) >= SCHEMA_VERSION:
         return
@@ -151,7 +154,7 @@ def _migrate(db: sqlite_utils.Database) -> None:
             if col not in have:
                 db.execute(f"alter table deadlines add column [{col}] text")
         doc_cols = {r[1] for r in db.execute("pragma table_info(documents)").fetchall()}
-        for col in ("effective", "portal"):
+        for col in ("effective", "portal", "reading"):
             if col not in doc_cols:
                 db.execute(f"alter table documents add column [{col}] text")
         named_cols = {r[1] for r in db.execute("pragma table_info(named_refs)").fetchall()}
@@ -190,6 +193,8 @@ def _document_row(path: str, sha: str, fmt: str, size: int, rec: DocumentRecord)
         "signer_role": h.signer_role, "recipients": json.dumps(h.recipients, ensure_ascii=False),
         "text": rec.text.text, "effective": h.effective,
         "portal": json.dumps(rec.portal, ensure_ascii=False) if rec.portal else None,
+        "reading": json.dumps(rec.text.meta["reading"], ensure_ascii=False)
+        if rec.text.meta.get("reading") else None,
     }
 
 

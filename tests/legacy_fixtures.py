@@ -50,7 +50,6 @@ def _pieces(text: str) -> list[tuple[str, bool]]:
 def docx_bytes(data: bytes, encoding: str) -> bytes:
     """A Unicode DOCX rewritten in TCVN3 (.VnTime/.VnTimeH runs) or VNI (VNI-Times runs)."""
     import docx
-    from docx.oxml.ns import qn
 
     from docx.oxml import parse_xml
     from lxml import etree
@@ -74,26 +73,25 @@ def docx_bytes(data: bytes, encoding: str) -> bytes:
 def _rewrite(root, encoding: str) -> None:
     from docx.oxml.ns import qn
 
-    if True:
-        for r in list(root.iter(qn("w:r"))):
-            ts = r.findall(qn("w:t"))
-            if len(ts) != 1 or not ts[0].text:
-                _set_font(r, "VNI-Times" if encoding == "vni" else ".VnTime")
-                continue
-            text = ts[0].text
-            if encoding == "vni":
-                ts[0].text = legacy.unicode_to_vni(text)
-                _set_font(r, "VNI-Times")
-                continue
-            pieces = _pieces(text)
-            runs = [r] + [copy.deepcopy(r) for _ in pieces[1:]]
-            for run, (piece, h) in zip(runs, pieces):
-                t = run.find(qn("w:t"))
-                t.text = legacy.unicode_to_tcvn3(piece.lower() if h else piece)
-                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-                _set_font(run, ".VnTimeH" if h else ".VnTime")
-            for prev, run in zip(runs, runs[1:]):
-                prev.addnext(run)
+    for r in list(root.iter(qn("w:r"))):
+        ts = r.findall(qn("w:t"))
+        if len(ts) != 1 or not ts[0].text:
+            _set_font(r, "VNI-Times" if encoding == "vni" else ".VnTime")
+            continue
+        text = ts[0].text
+        if encoding == "vni":
+            ts[0].text = legacy.unicode_to_vni(text)
+            _set_font(r, "VNI-Times")
+            continue
+        pieces = _pieces(text)
+        runs = [r] + [copy.deepcopy(r) for _ in pieces[1:]]
+        for run, (piece, h) in zip(runs, pieces):
+            t = run.find(qn("w:t"))
+            t.text = legacy.unicode_to_tcvn3(piece.lower() if h else piece)
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            _set_font(run, ".VnTimeH" if h else ".VnTime")
+        for prev, run in zip(runs, runs[1:]):
+            prev.addnext(run)
 
 
 def _set_font(r, name: str) -> None:

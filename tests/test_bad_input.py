@@ -64,7 +64,7 @@ def build(folder: Path) -> dict[str, str | None]:
 
     # damaged / protected documents (the readers' fixtures)
     for name, reason in (("encrypted.pdf", "encrypted PDF"), ("truncated.pdf", "damaged PDF"),
-                         ("image_only.pdf", "no text layer"), ("no_pages.pdf", "empty PDF"),
+                         ("image_only.pdf", "no text"), ("no_pages.pdf", "empty PDF"),
                          ("truncated.docx", "damaged DOCX")):
         shutil.copy(FIX / name, folder / name)
         exp[name] = reason

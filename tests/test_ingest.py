@@ -10,6 +10,7 @@ import importlib
 import io
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -321,13 +322,13 @@ def test_two_ingests_on_one_database_at_once(tmp_path):
 
 # --------------------------------------------------------------------------- workers
 
-def _slow_or_crash(path, prev_sha, limits):
+def _slow_or_crash(path, prev_sha, limits, **kw):
     name = os.path.basename(path)
     if name.startswith("slow"):
         time.sleep(30)
     if name.startswith("crash"):
         os.kill(os.getpid(), signal.SIGKILL)
-    return _REAL_PROCESS_FILE(path, prev_sha, limits)
+    return _REAL_PROCESS_FILE(path, prev_sha, limits, **kw)
 
 
 _REAL_PROCESS_FILE = ingest_mod.process_file
@@ -490,3 +491,21 @@ def test_a_version_4_index_is_rebuilt_to_ignore_marks(tmp_path):
     assert search(db, "giao duc")
     assert db.execute("select value from meta where name = 'schema_version'").fetchone()[0] == \
         str(SCHEMA_VERSION)
+
+
+def _slow_pages(path, prev_sha, limits, on_page=None, **kw):
+    for page in range(1, 5):  # four OCR'd pages of 1.2 s: 4.8 s in all, each under the limit
+        time.sleep(1.2)
+        if on_page is not None:
+            on_page(page, 4)
+    return _REAL_PROCESS_FILE(path, prev_sha, limits, on_page=on_page, **kw)
+
+
+@pytest.mark.skipif(not FORK, reason="patching the worker function needs fork()")
+def test_the_time_limit_applies_to_each_ocr_page_not_the_whole_scan(tmp_path, monkeypatch):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(CORPUS[3], src / "scan.txt")
+    monkeypatch.setattr(ingest_mod, "process_file", _slow_pages)
+    report = ingest([src], tmp_path / "p.db", workers=1, timeout=2.5)
+    assert report.failed == [] and report.ingested == 1

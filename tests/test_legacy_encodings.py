@@ -6,7 +6,6 @@ the same citations and deadlines as the Unicode originals; text that is neither 
 from __future__ import annotations
 
 import time
-import unicodedata
 from pathlib import Path
 
 import pytest

@@ -53,9 +53,9 @@ def _lines(text):
 @pytest.mark.parametrize("name, reason", [
     ("truncated.pdf", "damaged PDF"),
     ("encrypted.pdf", "encrypted PDF (password protected)"),
-    ("image_only.pdf", "no text layer: needs OCR (scanned/image-only PDF)"),
+    ("image_only.pdf", "no text layer: needs OCR (scanned/image-only PDF) (OCR is off"),
     ("stamped_scan.pdf", "text layer holds only a stamp (5 words or fewer per page): image-only "
-                         "PDF, needs OCR"),
+                         "PDF, needs OCR (OCR is off"),
     ("no_pages.pdf", "empty PDF"),
     ("garbage.pdf", "not a PDF (damaged or wrong extension)"),
     ("truncated.docx", "damaged DOCX (truncated or corrupt zip archive)"),
@@ -64,7 +64,7 @@ def _lines(text):
 def test_broken_fixture_raises_document_error(name, reason):
     path = FIX / name
     with pytest.raises(DocumentError) as err:
-        read(path)
+        read(path, ocr="never")  # OCR of scans: tests/test_ocr.py
     assert err.value.path == str(path)
     assert reason in err.value.reason
     assert name in str(err.value)

@@ -26,11 +26,13 @@ def _env_mb(name: str, default: int) -> int:
 MAX_FILE_BYTES = _env_mb("DIRECTIVES_MAX_FILE_MB", 200)
 MAX_UNZIPPED_BYTES = _env_mb("DIRECTIVES_MAX_UNZIPPED_MB", 200)
 MAX_ZIP_ENTRIES = 10_000
+OCR_MODES = ("auto", "always", "never")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 files and encrypted Office files
 
 TEXT_EXTENSIONS = (".txt", ".md", ".markdown")
 HTML_EXTENSIONS = (".html", ".htm")
-SUPPORTED = TEXT_EXTENSIONS + HTML_EXTENSIONS + (".docx", ".pdf")
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".tif", ".tiff")  # scans: read by OCR
+SUPPORTED = TEXT_EXTENSIONS + HTML_EXTENSIONS + (".docx", ".pdf") + IMAGE_EXTENSIONS
 
 
 def _size_mb(n: int) -> str:
@@ -68,9 +70,13 @@ def _is_pdf(data: bytes) -> bool:
 
 
 def read(path: str | Path, max_bytes: int | None = None,
-         max_unzipped: int | None = None) -> RawDocument:
-    """Read a .txt/.md, .html, .docx or .pdf file; every failure is a DocumentError(path, reason)."""
+         max_unzipped: int | None = None, *, ocr: str = "auto", on_page=None) -> RawDocument:
+    """Read a .txt/.md, .html, .docx, .pdf or scanned image file; every failure is a
+    DocumentError(path, reason). `ocr`: "auto" (pages without a usable text layer, and images),
+    "always" (every PDF page), "never". `on_page(done, total)`: after each OCR'd page."""
     path = str(path)
+    if ocr not in OCR_MODES:
+        raise ValueError(f"ocr must be one of {', '.join(OCR_MODES)}, not {ocr!r}")
     max_bytes = MAX_FILE_BYTES if max_bytes is None else max_bytes
     max_unzipped = MAX_UNZIPPED_BYTES if max_unzipped is None else max_unzipped
     ext = Path(path).suffix.lower()
@@ -107,10 +113,13 @@ def read(path: str | Path, max_bytes: int | None = None,
         _check_docx_zip(path, data, max_unzipped)
         from .docx import read_docx
         return read_docx(path, data)
+    if ext in IMAGE_EXTENSIONS:
+        from .image import read_image
+        return read_image(path, data, ocr=ocr, on_page=on_page)
     if not _is_pdf(data):
         raise DocumentError(path, "not a PDF (damaged or wrong extension)")
     from .pdf import read_pdf
-    return read_pdf(path, data)
+    return read_pdf(path, data, ocr=ocr, on_page=on_page)
 
 
-__all__ = ["read", "MAX_FILE_BYTES", "MAX_UNZIPPED_BYTES", "SUPPORTED"]
+__all__ = ["read", "MAX_FILE_BYTES", "MAX_UNZIPPED_BYTES", "SUPPORTED", "OCR_MODES"]

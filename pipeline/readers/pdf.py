@@ -404,9 +404,12 @@ def _footnote_zone(lines: list[_Line], body_size: float, rules: list[float]) -> 
 _STAMP_WORDS = 20
 
 
-def read_pdf(path: str, data: bytes | None = None) -> RawDocument:
+def read_pdf(path: str, data: bytes | None = None, ocr: str = "auto",
+             on_page=None) -> RawDocument:
     """Lines of a text PDF as blocks (see the module docstring); clear errors for encrypted,
-    damaged, empty and image-only files."""
+    damaged and empty files. Pages without a usable text layer (a scan, or only a Gazette's stamp
+    over one) are OCR'd when `ocr` is "auto"; "always" OCRs every page, "never" refuses such a
+    file. `on_page(done, total)` is called after each OCR'd page."""
     path = str(path)
     if data is None:
         with open(path, "rb") as f:
@@ -417,36 +420,89 @@ def read_pdf(path: str, data: bytes | None = None) -> RawDocument:
             pages = pdf.pages
             if not pages:
                 raise DocumentError(path, "empty PDF (no pages)")
-            page_lines, page_rules = [], []
+            page_lines, page_rules, has_image = [], [], []
             for page in pages:
                 page_lines.append(_page_lines(page))
                 page_rules.append(_rules(page))
+                has_image.append(bool(page.images))
                 page.close()  # drop pdfplumber's per-page caches: long documents stay small
         except DocumentError:
             raise
         except Exception as e:  # a broken content stream can fail anywhere inside pdfminer
             raise DocumentError(path, f"damaged PDF: {_short(e)}") from None
-        all_chars = [c for p in page_lines for ln in p for c in ln.chars
-                     if not c["text"].isspace()]
-        if not all_chars:
-            raise DocumentError(path, "no text layer: needs OCR (scanned/image-only PDF)")
-        words = [sum(len(ln.text.split()) for ln in p) for p in page_lines]
-        if max(words) <= _STAMP_WORDS:
-            # a Gazette scan: the portal's stamp or running head is the only text on each page
-            raise DocumentError(path, f"text layer holds only a stamp ({max(words)} words or "
-                                      "fewer per page): image-only PDF, needs OCR")
-        cid = sum(1 for c in all_chars if _CID.fullmatch(c["text"]))
-        if cid > len(all_chars) / 2:
-            raise DocumentError(path, "no usable text layer: fonts without a Unicode map "
-                                      "(needs OCR)")
-        blocks = _blocks(page_rules, page_lines)
     finally:
         pdf.close()
-    meta = {"hard_wrapped": True, "pages": len(page_lines)}
+    scans = _pages_to_ocr(page_lines, has_image, ocr)
+    if ocr == "never" or not scans:
+        _check_text_layer(path, page_lines, ocr)
+    meta: dict = {"hard_wrapped": True, "pages": len(page_lines)}
+    if scans:
+        meta["reading"] = {"ocr": _ocr_pages(path, data, scans, page_lines, page_rules, on_page)}
+        if not any(page_lines):
+            raise DocumentError(path, "OCR found no text on any page (a blank or unreadable scan)")
+    blocks = _blocks(page_rules, page_lines)
     empty = [i for i, p in enumerate(page_lines, start=1) if not p]
     if empty:
         meta["pages_without_text"] = empty
     return RawDocument(path=path, format="pdf", blocks=blocks, meta=meta)
+
+
+def _page_words(lines: list[_Line]) -> int:
+    return sum(len(ln.text.split()) for ln in lines)
+
+
+def _pages_to_ocr(page_lines: list[list[_Line]], has_image: list[bool], ocr: str) -> list[int]:
+    """1-based pages to OCR: every page ("always"); pages without text (a scan, or text drawn as
+    outlines), pages whose only text is a stamp over an image (a Gazette scan), and pages of
+    mostly glyphs without a Unicode map ("auto")."""
+    if ocr == "always":
+        return list(range(1, len(page_lines) + 1))
+    if ocr == "never":
+        return []
+    out = []
+    for p, (lines, image) in enumerate(zip(page_lines, has_image), start=1):
+        chars = [c for ln in lines for c in ln.chars if not c["text"].isspace()]
+        cid = sum(1 for c in chars if _CID.fullmatch(c["text"]))
+        if (not chars or (image and _page_words(lines) <= _STAMP_WORDS)
+                or (chars and cid > len(chars) / 2)):
+            out.append(p)
+    return out
+
+
+def _check_text_layer(path: str, page_lines: list[list[_Line]], ocr: str) -> None:
+    hint = " (OCR is off: --ocr never)" if ocr == "never" else ""
+    all_chars = [c for p in page_lines for ln in p for c in ln.chars if not c["text"].isspace()]
+    if not all_chars:
+        raise DocumentError(path, f"no text layer: needs OCR (scanned/image-only PDF){hint}")
+    words = [_page_words(p) for p in page_lines]
+    if max(words) <= _STAMP_WORDS:
+        # a Gazette scan: the portal's stamp or running head is the only text on each page
+        raise DocumentError(path, f"text layer holds only a stamp ({max(words)} words or "
+                                  f"fewer per page): image-only PDF, needs OCR{hint}")
+    cid = sum(1 for c in all_chars if _CID.fullmatch(c["text"]))
+    if cid > len(all_chars) / 2:
+        raise DocumentError(path, "no usable text layer: fonts without a Unicode map "
+                                  f"(needs OCR){hint}")
+
+
+def _ocr_pages(path: str, data: bytes, scans: list[int], page_lines: list[list[_Line]],
+               page_rules: list[list[float]], on_page) -> dict:
+    """OCR the `scans` pages in place of their text layer; what `reading.ocr` records."""
+    from . import ocr
+
+    version = ocr.require(path, f"no text layer on {len(scans)} of {len(page_lines)} pages")
+    stats = []
+    try:
+        for done, (p, image) in enumerate(ocr.render_pdf_pages(data, scans), start=1):
+            lines, page_stats = ocr.read_page(image)
+            page_lines[p - 1] = lines
+            page_rules[p - 1] = []
+            stats.append({"page": p, **page_stats})
+            if on_page is not None:
+                on_page(done, len(scans))
+    except TimeoutError as e:
+        raise DocumentError(path, f"OCR: {e}") from None
+    return ocr.summary(version, stats)
 
 
 def _blocks(page_rules: list[list[float]], page_lines: list[list[_Line]]) -> list[Block]:
