@@ -239,10 +239,10 @@ def test_permission_error_is_reported_as_such(tmp_path, monkeypatch):
 def test_a_named_file_of_any_type_gets_its_own_error(tmp_path):
     from pipeline.ingest import ingest
 
-    p = tmp_path / "notes.rtf"
-    p.write_text("{\\rtf1 hello}")
+    p = tmp_path / "notes.xls"
+    p.write_text("Kế hoạch\tsố\n")
     missing = tmp_path / "absent.txt"
     report = ingest([p, missing], tmp_path / "x.db", workers=0)
     reasons = dict(report.failed)
-    assert "unsupported file type '.rtf'" in reasons[str(p)]
+    assert "unsupported file type '.xls'" in reasons[str(p)]
     assert "file not found" in reasons[str(missing)]

@@ -32,7 +32,9 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 files and encryp
 TEXT_EXTENSIONS = (".txt", ".md", ".markdown")
 HTML_EXTENSIONS = (".html", ".htm")
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".tif", ".tiff")  # scans: read by OCR
-SUPPORTED = TEXT_EXTENSIONS + HTML_EXTENSIONS + (".docx", ".pdf") + IMAGE_EXTENSIONS
+OFFICE_EXTENSIONS = (".doc", ".rtf")  # converted to DOCX by LibreOffice (office.py)
+SUPPORTED = (TEXT_EXTENSIONS + HTML_EXTENSIONS + (".docx", ".pdf") + OFFICE_EXTENSIONS
+             + IMAGE_EXTENSIONS)
 
 
 def _size_mb(n: int) -> str:
@@ -71,7 +73,7 @@ def _is_pdf(data: bytes) -> bool:
 
 def read(path: str | Path, max_bytes: int | None = None,
          max_unzipped: int | None = None, *, ocr: str = "auto", on_page=None) -> RawDocument:
-    """Read a .txt/.md, .html, .docx, .pdf or scanned image file; every failure is a
+    """Read a .txt/.md, .html, .docx, .doc, .rtf, .pdf or scanned image file; every failure is a
     DocumentError(path, reason). `ocr`: "auto" (pages without a usable text layer, and images),
     "always" (every PDF page), "never". `on_page(done, total)`: after each OCR'd page."""
     path = str(path)
@@ -113,6 +115,20 @@ def read(path: str | Path, max_bytes: int | None = None,
         _check_docx_zip(path, data, max_unzipped)
         from .docx import read_docx
         return read_docx(path, data)
+    if ext in OFFICE_EXTENSIONS:
+        from .office import check_kind, to_docx
+        if data.startswith(b"PK") and ext == ".doc":  # a DOCX saved under the old name
+            _check_docx_zip(path, data, max_unzipped)
+            from .docx import read_docx
+            return read_docx(path, data)
+        check_kind(path, data)
+        converted, version = to_docx(path, data)
+        _check_docx_zip(path, converted, max_unzipped)
+        from .docx import read_docx
+        raw = read_docx(path, converted)
+        raw.format = ext.lstrip(".")
+        raw.meta.setdefault("reading", {}).update(converted_from=raw.format, converter=version)
+        return raw
     if ext in IMAGE_EXTENSIONS:
         from .image import read_image
         return read_image(path, data, ocr=ocr, on_page=on_page)

@@ -40,7 +40,7 @@ class _Ctx:
             "sdtContent", "footnoteReference", "endnoteReference", "del", "moveFrom",
             "txbxContent", "drawing", "pict", "object", "rPr", "b", "pPr", "pStyle", "numPr",
             "numId", "ilvl", "outlineLvl", "footnote", "endnote", "id", "type", "val",
-            "customXml", "rStyle", "rFonts", "ascii", "hAnsi")}
+            "customXml", "rStyle", "rFonts", "ascii", "hAnsi", "softHyphen")}
         # the fallback copy of mc:AlternateContent repeats what the choice shows
         self.MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
         self._style_cache: dict[str, tuple[Optional[bool], Optional[int]]] = {}
@@ -187,6 +187,10 @@ def _run_text(r, ctx: _Ctx, bold: Optional[bool]) -> Iterator[tuple[str, Optiona
             yield " ", bold
         elif tag == W["noBreakHyphen"]:
             yield "-", bold
+        elif tag == W["softHyphen"]:
+            # an optional hyphen (dropped by normalise); in a TCVN3 font the same code is 'ư',
+            # which a converter may have turned into this element ('Trung ­¬ng' = 'Trung ương')
+            yield "\u00ad", bold
         elif tag in (W["footnoteReference"], W["endnoteReference"]):
             kind = "f" if tag == W["footnoteReference"] else "e"
             n = ctx.note_numbers.get((kind, child.get(W["id"])))
