@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -39,10 +40,18 @@ def cmd_ingest(args) -> int:
         elif args.verbose:
             progress.message(f"{status}: {path}")
 
-    report = ingest(args.paths, args.db, force=args.force, on_file=on_file,
-                    workers=args.workers, progress=progress, prune=args.prune,
-                    timeout=args.timeout or None, max_text_mb=args.max_text_mb,
-                    max_file_mb=args.max_file_mb, ocr=args.ocr)
+    from .cluster import ClusterError
+
+    scheduler = args.scheduler or os.environ.get("DIRECTIVES_SCHEDULER") or None
+    try:
+        report = ingest(args.paths, args.db, force=args.force, on_file=on_file,
+                        workers=args.workers, progress=progress, prune=args.prune,
+                        timeout=args.timeout or None, max_text_mb=args.max_text_mb,
+                        max_file_mb=args.max_file_mb, ocr=args.ocr, scheduler=scheduler,
+                        ship_bytes=args.ship_bytes)
+    except ClusterError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     if report.missing:
         verb = "removed from the database" if args.prune else \
             "still in the database (run with --prune to remove them)"
@@ -309,6 +318,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--max-file-mb", type=float, default=200.0,
                     help="larger .docx/.pdf files are refused (default 200)")
     sp.add_argument("--ocr", choices=OCR_MODES, default="auto", help=OCR_HELP)
+    sp.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                    help="extract on this Dask cluster (also $DIRECTIVES_SCHEDULER); this "
+                         "process walks, hashes and writes; needs the [cluster] extra")
+    sp.add_argument("--ship-bytes", action="store_true",
+                    help="with --scheduler: send each file's bytes to the workers (no shared "
+                         "filesystem needed)")
     sp = add("extract", cmd_extract, "extract one file and print the result (no database)",
              db=False, fmt=True)
     sp.add_argument("file")

@@ -679,7 +679,9 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path = "outputs/directive
            batch_files: int = BATCH_FILES,
            batch_seconds: float = BATCH_SECONDS,
            lock_wait: float = 600.0,
-           ocr: str = "auto") -> IngestReport:
+           ocr: str = "auto",
+           scheduler: Optional[str] = None,
+           ship_bytes: bool = False) -> IngestReport:
     """Ingest files/folders into the database at `db_path`.
 
     Unchanged files (same size and mtime, or same content hash, stored without error) are
@@ -689,7 +691,9 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path = "outputs/directive
     start(total) / advance(status, nbytes) / finish() (see progress.Progress). `prune`: delete
     the stored rows of files under `paths` that no longer exist (else they are only reported).
     `ocr`: scanned pages and images, "auto" | "always" | "never" (readers.read); with OCR the
-    `timeout` applies to each page, not to the whole file.
+    `timeout` applies to each page, not to the whole file. `scheduler`: a Dask scheduler's
+    address ("tcp://HOST:8786"): extraction runs on that cluster instead of local processes
+    (cluster.py), the workers reading files by path or, with `ship_bytes`, getting their bytes.
     """
     t0 = time.monotonic()
     paths = [p for p in paths]
@@ -775,7 +779,11 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path = "outputs/directive
                     if first is None:
                         exhausted = True
                     else:
-                        if n_workers > 0:
+                        if scheduler:
+                            from .cluster import DaskPool
+                            pool = DaskPool(scheduler, limits, timeout, ship_bytes=ship_bytes)
+                            report.workers = pool.n
+                        elif n_workers > 0:
                             _prewarm()  # modules and compiled patterns, shared by fork
                             pool = WorkerPool(n_workers, limits, timeout, writer.busy)
                         else:
