@@ -184,3 +184,37 @@ def test_ingest_stores_how_a_scan_was_read(scans, tmp_path):
     never = subprocess.run(cli + ["ingest", str(folder), "--db", str(db), "--force",
                                   "--ocr", "never"], capture_output=True, text=True, timeout=120)
     assert "needs OCR" in never.stderr and never.returncode == 1
+
+
+def test_engine_without_the_vietnamese_model_is_named(tmp_path, monkeypatch):
+    fake = tmp_path / "tesseract"
+    fake.write_text("#!/bin/sh\nif [ \"$1\" = --list-langs ]; then printf 'List of available "
+                    "languages (2):\\neng\\nosd\\n'; else echo 'tesseract 5.3.0'; fi\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    version, why = ocr.engine.__wrapped__()
+    assert version is None and "no Vietnamese model ('vie')" in why
+    assert "tesseract-ocr-vie" in why
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    assert "Tesseract is not installed" in ocr.engine.__wrapped__()[1]
+
+
+def test_a_blank_scan_and_a_page_over_its_time_limit_are_clear_errors(scans, tmp_path,
+                                                                       monkeypatch):
+    from PIL import Image
+
+    blank = tmp_path / "blank.png"
+    Image.new("L", (2480, 3508), 255).save(blank, dpi=(300, 300))
+    with pytest.raises(DocumentError) as e:
+        read(blank)
+    assert "OCR found no text in the image" in e.value.reason
+    image = Image.new("L", (2480, 3508), 255)
+    with pytest.raises(TimeoutError):
+        ocr.read_page(image, timeout=0.001)
+
+    def too_slow(image, *a, **kw):
+        raise TimeoutError("OCR of one page took over 120 s")
+    monkeypatch.setattr(ocr, "read_page", too_slow)
+    with pytest.raises(DocumentError) as e:
+        read(scans[CORPUS[3].name][1])
+    assert e.value.reason == "OCR: OCR of one page took over 120 s"

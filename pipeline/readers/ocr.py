@@ -136,7 +136,17 @@ def prepare(gray):
 
 # ------------------------------------------------------------------ words → lines
 
-_ETH = str.maketrans({"Ð": "Đ", "ð": "đ"})
+_ETH = str.maketrans({"Ð": "Đ", "ð": "đ", "⁄": "/", "∕": "/"})  # and slashes OCR reads as a
+# fraction or division slash
+_DOUBLED_SLASH = re.compile(r"(?<=\d)//(?=\d)")
+# 'số' before a document number, its tone misread ('SÓ 40/2021/AL', 'sô 117/NN'), and a number's
+# digits split by a space ('số 1 17/NN-UBTH')
+_SO = re.compile(r"\b([sS])([ôóỏòõọoÔÓỎÒÕỌO])(?=:? ?\d{1,5} ?\d{0,4}[/-])")
+_SPLIT_NUMBER = re.compile(r"(?<=\bsố )(\d{1,3}) (\d{1,3})(?=/)", re.I)
+# a normative number's slash before the type lost ('42/2015TT-BLĐTBXH'), or the hyphen after it
+# ('27/2016/TTBLĐTBXH'): put back where a known type code stands between
+_YEAR_THEN_TYPE = re.compile(r"(?<=\d/(?:19|20)\d\d)(?=[A-ZĐ]{2,6}-[A-ZĐ])")
+_TYPE_GLUED = re.compile(r"(?<=\d/(?:19|20)\d\d/)([A-ZĐ]{2,4})([A-ZĐ]{2,}[a-z]?)\b")
 # a document number's digits ('l23/QĐ-UBND', '2O24/NĐ-CP'): letters OCR reads for digits
 _NUMBER_BEFORE_SYMBOL = re.compile(r"(?<![\w/])([0-9OolI|]{1,5})(?=\s?/\s?(?:[0-9OolI|]{4}\s?/\s?)?[A-ZĐ])")
 _YEAR_IN_NUMBER = re.compile(r"(?<=/)([0-9OolI|]{4})(?=\s?/\s?[A-ZĐ])")
@@ -178,6 +188,19 @@ def _type_code(m: re.Match) -> str:
     return found.pop() if len(found) == 1 else code
 
 
+def _unglue(m: re.Match) -> str:
+    """'TTBLĐTBXH' → 'TT-BLĐTBXH' when the letters open with a known type code and are not
+    themselves one (the longest code first: 'TTLT' before 'TT')."""
+    whole = m.group(0)
+    codes, _ = _type_codes()
+    if whole.upper() in codes:
+        return whole
+    for n in range(min(4, len(whole) - 2), 1, -1):
+        if whole[:n].upper() in codes:
+            return whole[:n] + "-" + whole[n:]
+    return whole
+
+
 def _digits(m: re.Match) -> str:
     s = m.group(0)
     return s.translate(_DIGIT_OF) if any(c.isdigit() for c in s) else s
@@ -187,6 +210,11 @@ def repair_line(text: str) -> str:
     """Undo OCR's usual misreadings inside document numbers and dates (see the module doc)."""
     text = text.translate(_ETH)
     if "/" in text:
+        text = _SO.sub(lambda m: m.group(1) + ("Ố" if m.group(2).isupper() else "ố"), text)
+        text = _SPLIT_NUMBER.sub(r"\1\2", text)
+        text = _DOUBLED_SLASH.sub("/", text)
+        text = _YEAR_THEN_TYPE.sub("/", text)
+        text = _TYPE_GLUED.sub(_unglue, text)
         text = _NUMBER_BEFORE_SYMBOL.sub(_digits, text)
         text = _YEAR_IN_NUMBER.sub(_digits, text)
         text = _SYMBOL_SPACES.sub(lambda m: m.group(0).replace(" ", ""), text)
