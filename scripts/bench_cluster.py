@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.ingest import BATCH_FILES, _flush, file_hash, path_key
+from pipeline.ingest import BATCH_FILES, _flush, ensure_ingest_columns, file_hash, path_key
 from pipeline.extract import extract_file
 from pipeline.model import DocumentError
 from pipeline.store import open_db
@@ -114,6 +114,7 @@ def main() -> int:
             sha, size = file_hash(f)
             items.append((path_key(str(f)), "ok", sha, size, None, rec))
         db = open_db(tmp / "writer.db")
+        ensure_ingest_columns(db)
         t0 = time.perf_counter()
         for i in range(0, len(items), BATCH_FILES):
             _flush(db, items[i:i + BATCH_FILES], 60.0)
