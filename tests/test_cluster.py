@@ -164,7 +164,7 @@ def _ingest_until_first_result(args: list[str]) -> subprocess.Popen:
 def test_a_worker_killed_mid_run_loses_nothing(tmp_path):
     c = Cluster(tmp_path / "c", workers=2)
     try:
-        files = _heavy_files(tmp_path / "in", 12)
+        files = _heavy_files(tmp_path / "in", 24)
         run = _ingest_until_first_result([str(tmp_path / "in"), "--db", str(tmp_path / "k.db"),
                                           "--scheduler", c.address])
         c.workers[0].send_signal(signal.SIGKILL)
@@ -180,7 +180,7 @@ def test_a_worker_killed_mid_run_loses_nothing(tmp_path):
 
 
 def test_a_killed_client_leaves_the_database_whole_and_a_rerun_finishes(cluster, tmp_path):
-    files = _heavy_files(tmp_path / "in", 14)
+    files = _heavy_files(tmp_path / "in", 30)
     db = tmp_path / "c.db"
     run = _ingest_until_first_result([str(tmp_path / "in"), "--db", str(db),
                                       "--scheduler", cluster.address])
