@@ -186,6 +186,17 @@ def test_ingest_stores_how_a_scan_was_read(scans, tmp_path):
     assert "needs OCR" in never.stderr and never.returncode == 1
 
 
+def test_an_image_too_small_to_be_a_page_is_not_read(tmp_path):
+    from PIL import Image
+
+    icon = tmp_path / "logo.png"
+    Image.new("L", (320, 240), 255).save(icon)
+    with pytest.raises(DocumentError) as e:
+        read(icon)
+    assert e.value.reason == ("an image of 320×240 px is too small to be a scanned page (a logo "
+                              "or an icon?)")
+
+
 def test_engine_without_the_vietnamese_model_is_named(tmp_path, monkeypatch):
     fake = tmp_path / "tesseract"
     fake.write_text("#!/bin/sh\nif [ \"$1\" = --list-langs ]; then printf 'List of available "

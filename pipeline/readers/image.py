@@ -10,6 +10,10 @@ from ..model import DocumentError, RawDocument
 from . import ocr as ocr_engine
 from .pdf import _blocks
 
+# the longer side of the smallest scanned page taken: an A4 page scanned at 100 dpi is 1169 px;
+# a saved web page's logos, icons and photos are smaller and are not documents
+MIN_PAGE_PX = 1000
+
 
 def read_image(path: str, data: bytes, ocr: str = "auto", on_page=None) -> RawDocument:
     if ocr == "never":
@@ -18,6 +22,9 @@ def read_image(path: str, data: bytes, ocr: str = "auto", on_page=None) -> RawDo
     page_lines, stats = [], []
     try:
         for n, image, dpi in ocr_engine.image_frames(path, data):
+            if max(image.size) < MIN_PAGE_PX:
+                raise DocumentError(path, f"an image of {image.width}×{image.height} px is too "
+                                          "small to be a scanned page (a logo or an icon?)")
             if dpi and dpi < 250:  # Tesseract reads small type best near 300 dpi
                 factor = ocr_engine.DPI / dpi
                 image = image.resize((round(image.width * factor), round(image.height * factor)))
