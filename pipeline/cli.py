@@ -8,8 +8,9 @@ import sys
 import time
 from pathlib import Path
 
+from .readers import OCR_MODES  # light: the readers load their parsers when a file needs them
+
 DEFAULT_DB = "outputs/directives.db"
-OCR_MODES = ("auto", "always", "never")  # readers.OCR_MODES (not imported: the CLI starts fast)
 OCR_HELP = ("scanned pages: auto (OCR pages without a usable text layer, and images; the "
             "default), always (OCR every PDF page), never (refuse scans)")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

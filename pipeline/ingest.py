@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from .model import DocumentError
-from .readers import SUPPORTED as READABLE, TEXT_EXTENSIONS
+from .readers import OCR_MODES, SUPPORTED as READABLE, TEXT_EXTENSIONS
 from .store import open_db, remove_documents, save_document, save_error, write_transaction
 
 TEXT_SUFFIXES = set(TEXT_EXTENSIONS)
@@ -698,8 +698,8 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path = "outputs/directive
     t0 = time.monotonic()
     paths = [p for p in paths]
     report = IngestReport()
-    if ocr not in ("auto", "always", "never"):
-        raise ValueError(f"ocr must be auto, always or never, not {ocr!r}")
+    if ocr not in OCR_MODES:
+        raise ValueError(f"ocr must be one of {', '.join(OCR_MODES)}, not {ocr!r}")
     limits = Limits(int(max_text_mb * MB), int(max_file_mb * MB), ocr)
     n_workers = default_workers() if workers is None else max(0, int(workers))
     report.workers = n_workers

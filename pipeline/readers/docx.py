@@ -55,13 +55,9 @@ class _Ctx:
         except (KeyError, ValueError, AttributeError):
             return None
 
-    def style_info(self, style_id: Optional[str], kind: str) -> tuple[Optional[bool], Optional[int]]:
-        """(bold, heading level) a paragraph or character style gives, following `basedOn`."""
-        key = f"{kind}:{style_id}"
-        if key in self._style_cache:
-            return self._style_cache[key]
-        bold: Optional[bool] = None
-        level: Optional[int] = None
+    def _chain(self, style_id: Optional[str], kind: str):
+        """A paragraph ("p") or character ("c") style (the default one for no id), then the styles
+        it is `basedOn`, in order."""
         try:
             from docx.enum.style import WD_STYLE_TYPE
             wd = WD_STYLE_TYPE.PARAGRAPH if kind == "p" else WD_STYLE_TYPE.CHARACTER
@@ -72,6 +68,17 @@ class _Ctx:
         seen = 0
         while style is not None and seen < 20:  # basedOn chains are short; a cycle must not hang
             seen += 1
+            yield style
+            style = style.base_style
+
+    def style_info(self, style_id: Optional[str], kind: str) -> tuple[Optional[bool], Optional[int]]:
+        """(bold, heading level) a paragraph or character style gives, following `basedOn`."""
+        key = f"{kind}:{style_id}"
+        if key in self._style_cache:
+            return self._style_cache[key]
+        bold: Optional[bool] = None
+        level: Optional[int] = None
+        for style in self._chain(style_id, kind):
             if bold is None and style.font.bold is not None:
                 bold = bool(style.font.bold)
             if level is None and kind == "p":
@@ -80,7 +87,6 @@ class _Ctx:
                     level = int(m.group(1))
                 else:
                     level = _outline_level(style.element, self.W)
-            style = style.base_style
         self._style_cache[key] = (bold, level)
         return bold, level
 
@@ -92,18 +98,10 @@ class _Ctx:
         if key in self._font_cache:
             return self._font_cache[key]
         font = None
-        try:
-            from docx.enum.style import WD_STYLE_TYPE
-            wd = WD_STYLE_TYPE.PARAGRAPH if kind == "p" else WD_STYLE_TYPE.CHARACTER
-            style = self.doc.styles.get_by_id(style_id, wd) if style_id else (
-                self.doc.styles.default(wd))
-        except (KeyError, ValueError, AttributeError):
-            style = None
-        seen = 0
-        while style is not None and font is None and seen < 20:
-            seen += 1
+        for style in self._chain(style_id, kind):
             font = _rfonts(style.element.find(self.W["rPr"]), self.W)
-            style = style.base_style
+            if font is not None:
+                break
         if font is None and kind == "p":
             defaults = self.doc.styles.element.find(_qn("w:docDefaults"))
             rpr = defaults.find(_qn("w:rPrDefault")) if defaults is not None else None

@@ -463,8 +463,7 @@ def _pages_to_ocr(page_lines: list[list[_Line]], has_image: list[bool], ocr: str
     for p, (lines, image) in enumerate(zip(page_lines, has_image), start=1):
         chars = [c for ln in lines for c in ln.chars if not c["text"].isspace()]
         cid = sum(1 for c in chars if _CID.fullmatch(c["text"]))
-        if (not chars or (image and _page_words(lines) <= _STAMP_WORDS)
-                or (chars and cid > len(chars) / 2)):
+        if not chars or (image and _page_words(lines) <= _STAMP_WORDS) or cid > len(chars) / 2:
             out.append(p)
     return out
 
