@@ -11,7 +11,7 @@ from .citations import extract_citations
 from .extract import extract_file, extract_string, extract_text
 from .ingest import ingest
 from .model import DocumentError
-from .store import open_db
+from .storage import open_db
 
 __all__ = ["DocumentError", "extract_file", "extract_string", "extract_text",
            "extract_citations", "ingest", "open_db"]

@@ -27,7 +27,7 @@ import uuid
 from collections import deque
 from typing import Callable, Optional
 
-from .ingest import Limits, process_file
+from .filejob import Limits, process_file
 
 SCHEDULER_ENV = "DIRECTIVES_SCHEDULER"
 

@@ -31,6 +31,11 @@ when that names a unit of the same level ("Thành phố Lai Châu") or a bare na
 with the one name the text gives that level ("thành phố Lào Cai", "Huyện ủy Tam Đường": all
 mentions of that level must name the same place); otherwise it is kept as stated. With no such
 sentence and no signature body, the issuer stays None.
+
+Why this file is long: the header block and the footer are read as one pass over the same first
+and last lines, and their fields decide one another (the issuer from the left column, the
+signature block and the text's own words about itself; the type from the centre line or the
+symbol; a letter's title from "V/v"). Split by field, each part would walk those lines again.
 """
 from __future__ import annotations
 

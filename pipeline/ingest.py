@@ -18,15 +18,19 @@ and store the results from one writer in batched transactions.
 * Bad input never stops the batch: every failure is one row with status 'error' and a reason.
 * Two ingests on the same database interleave their batches (BEGIN IMMEDIATE waits on the other);
   a path is one row whichever commits last.
+* The writer keeps the citation graph in step: each saved document's graph upkeep runs in its own
+  savepoint (graph.sync_document), and each batch ends with graph.sync for the rest (a failed
+  file's new status, pruned files).
+
+Why this file is long: the walk, the worker processes (start, time limits, kill and replace,
+signs of life) and the writer thread are driven by one loop and share its bookkeeping. One
+file's job is in filejob.py, the Dask pool in cluster.py.
 """
 from __future__ import annotations
 
-import errno
-import hashlib
 import os
 import queue
 import signal
-import stat as statmod
 import sqlite3
 import sys
 import threading
@@ -36,16 +40,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from .model import DocumentError
-from .readers import OCR_MODES, SUPPORTED as READABLE, TEXT_EXTENSIONS
-from .store import open_db, remove_documents, save_document, save_error, write_transaction
+from . import graph
+from .filejob import (DEFAULT_MAX_FILE_MB, DEFAULT_MAX_TEXT_MB, MB, Limits, os_reason, process_file)
+from .readers import OCR_MODES, SUPPORTED as READABLE
+from .storage import (file_index, open_db, remove_documents, save_document, save_error,
+                      stored_paths, touch_file, write_transaction)
 
-TEXT_SUFFIXES = set(TEXT_EXTENSIONS)
 SUPPORTED = set(READABLE)  # what the readers read (pipeline/readers): one list
-MB = 1024 * 1024
 
-DEFAULT_MAX_TEXT_MB = 50      # a plan is a few hundred KB; 50 MB of text is a runaway
-DEFAULT_MAX_FILE_MB = 200     # DOCX and PDF (the readers have the same cap)
 DEFAULT_TIMEOUT = 120.0       # seconds of extraction for one file
 BATCH_FILES = 50
 BATCH_SECONDS = 1.0
@@ -73,13 +75,6 @@ class IngestReport:
                 "elapsed": round(self.elapsed, 3), "workers": self.workers}
 
 
-@dataclass
-class Limits:
-    max_text_bytes: int = DEFAULT_MAX_TEXT_MB * MB
-    max_file_bytes: int = DEFAULT_MAX_FILE_MB * MB
-    ocr: str = "auto"  # scanned pages (readers.read)
-
-
 # --------------------------------------------------------------------------- walking
 
 def iter_files(paths: Iterable[str | Path],
@@ -92,7 +87,7 @@ def iter_files(paths: Iterable[str | Path],
     """
     def walk_error(e: OSError) -> None:
         if on_error:
-            on_error(str(e.filename or "?"), f"cannot list folder: {_os_reason(e)}")
+            on_error(str(e.filename or "?"), f"cannot list folder: {os_reason(e)}")
 
     for p in paths:
         p = Path(p)
@@ -118,78 +113,7 @@ def path_key(path: str | Path) -> str:
         return s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def file_hash(path: Path) -> tuple[str, int]:
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-            size += len(chunk)
-    return h.hexdigest(), size
-
-
-def _os_reason(e: OSError) -> str:
-    if e.errno == errno.ELOOP:
-        return "symlink loop (too many levels of symbolic links)"
-    if e.errno == errno.ENOENT:
-        return "file not found (removed during the run, or a broken symlink)"
-    if e.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
-    if e.errno == errno.ENAMETOOLONG:
-        return "file name too long"
-    if e.errno == errno.EISDIR:
-        return "is a directory, not a file"
-    return f"cannot read file: {e.strerror or e}"
-
-
 # --------------------------------------------------------------------------- one file (worker)
-
-def process_file(path: str, prev_sha: Optional[str], limits: Limits, on_page=None):
-    """Hash, compare, read and extract one file. Never raises. `on_page`: called after each
-    OCR'd page (the worker's sign of life: a long scan is not timed out while pages progress).
-
-    Returns (kind, sha, size, payload): ("ok", sha, size, DocumentRecord),
-    ("unchanged", sha, size, None) when the content hash equals `prev_sha`, or
-    ("error", sha|None, size|None, reason).
-    """
-    sha = size = None
-    try:
-        st = os.stat(path)
-        if statmod.S_ISDIR(st.st_mode):
-            return ("error", None, None, "is a directory, not a file")
-        if not statmod.S_ISREG(st.st_mode):
-            return ("error", None, None, "not a regular file (a device, pipe or socket)")
-        size = st.st_size
-        text = os.path.splitext(path)[1].lower() in TEXT_SUFFIXES
-        cap = limits.max_text_bytes if text else limits.max_file_bytes
-        if size > cap:
-            kind = "text files" if text else "DOCX/PDF files"
-            return ("error", None, size,
-                    f"file too large: {size / MB:.0f} MB, over the {cap / MB:.0f} MB limit "
-                    f"for {kind} (--{'max-text-mb' if text else 'max-file-mb'})")
-        with open(path, "rb") as f:
-            data = f.read(cap + 1)
-        if len(data) > cap:
-            return ("error", None, len(data), f"file too large: over the {cap / MB:.0f} MB limit "
-                                              "(it grew while being read)")
-        sha, size = hashlib.sha256(data).hexdigest(), len(data)
-        del data
-        if prev_sha is not None and sha == prev_sha:
-            return ("unchanged", sha, size, None)
-        from .extract import extract_file
-
-        return ("ok", sha, size, extract_file(path, ocr=limits.ocr, on_page=on_page))
-    except DocumentError as e:
-        return ("error", sha, size, e.reason)
-    except OSError as e:
-        return ("error", sha, size, _os_reason(e))
-    except RecursionError:
-        return ("error", sha, size, "internal error: nesting too deep (RecursionError)")
-    except MemoryError:
-        return ("error", sha, size, "out of memory while extracting")
-    except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch
-        return ("error", sha, size, f"internal error: {type(e).__name__}: {e}")
-
 
 # --------------------------------------------------------------------------- worker processes
 
@@ -433,24 +357,6 @@ class _InlinePool:
 
 # --------------------------------------------------------------------------- database side
 
-def ensure_ingest_columns(db) -> None:
-    """Additive migration: documents.mtime_ns (the file's mtime when stored), so that an
-    unchanged file is recognised by one stat, without reading it."""
-    cols = {c.name for c in db["documents"].columns}
-    if "mtime_ns" in cols:
-        return
-    with write_transaction(db):
-        cols = {r[1] for r in db.execute("pragma table_info(documents)").fetchall()}
-        if "mtime_ns" not in cols:  # another process may have added it while we waited
-            db.execute("alter table documents add column mtime_ns integer")
-
-
-def load_index(db) -> dict[str, tuple]:
-    """path → (sha256, status, size, mtime_ns) for every stored file, in one query."""
-    return {r[0]: (r[1], r[2], r[3], r[4]) for r in db.execute(
-        "select path, sha256, status, size, mtime_ns from documents")}
-
-
 def _is_locked(e: sqlite3.OperationalError) -> bool:
     msg = str(e).lower()
     return "locked" in msg or "busy" in msg
@@ -463,15 +369,13 @@ def _write_one(db, item) -> tuple[str, Optional[str]]:
     try:
         with db.atomic():
             if kind == "ok":
-                doc_id = save_document(db, key, sha, size, payload)
-                db.execute("update documents set mtime_ns = ? where id = ?", [mtime_ns, doc_id])
+                doc_id = save_document(db, key, sha, size, payload, mtime_ns=mtime_ns)
+                graph.sync_document(db, doc_id)
                 return "ok", None
             if kind == "unchanged":  # same content, new mtime: remember it, nothing else
-                db.execute("update documents set mtime_ns = ?, size = ? where path = ?",
-                           [mtime_ns, size, key])
+                touch_file(db, key, size, mtime_ns)
                 return "unchanged", None
             save_error(db, key, sha, size, payload)
-            db.execute("update documents set mtime_ns = null where path = ?", [key])
             return "error", payload
     except sqlite3.OperationalError:
         raise  # locked, disk full, I/O error: the batch cannot go on
@@ -479,7 +383,6 @@ def _write_one(db, item) -> tuple[str, Optional[str]]:
         reason = f"could not store: {type(e).__name__}: {e}"
         with db.atomic():
             save_error(db, key, sha, size, reason)
-            db.execute("update documents set mtime_ns = null where path = ?", [key])
         return "error", reason
 
 
@@ -489,7 +392,9 @@ def _flush(db, batch: list, lock_wait: float) -> list[tuple[str, Optional[str]]]
     while True:
         try:
             with write_transaction(db):
-                return [_write_one(db, item) for item in batch]
+                results = [_write_one(db, item) for item in batch]
+                graph.sync(db)  # a failed file's new status, rows written by other tools
+                return results
         except sqlite3.OperationalError as e:
             if not _is_locked(e) or time.monotonic() > deadline:
                 raise
@@ -623,8 +528,7 @@ def find_missing(index_keys: Iterable[str], roots: Iterable[str | Path],
 def missing_files(db) -> list[str]:
     """Stored paths that no longer exist on disk (relative paths resolve from the current
     folder, as they were given to ingest)."""
-    return [r[0] for r in db.execute("select path from documents order by path")
-            if not _exists(r[0])]
+    return [p for p in stored_paths(db) if not _exists(p)]
 
 
 def _exists(key: str) -> bool:
@@ -708,8 +612,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path = "outputs/directive
     pool = None
     writer: Optional[_Writer] = None
     try:
-        ensure_ingest_columns(db)
-        index = load_index(db)
+        index = file_index(db)
 
         walk_errors: list[tuple[str, str]] = []
         files: list[tuple[str, str]] = []   # (key, real path)
@@ -756,7 +659,7 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path = "outputs/directive
                 try:
                     st = os.stat(real)
                 except OSError as e:
-                    add((key, "error", None, None, None, _os_reason(e)))
+                    add((key, "error", None, None, None, os_reason(e)))
                     continue
                 mtime_ns = st.st_mtime_ns
                 if now_ns - mtime_ns < RACY_NS:  # may still change within the mtime's grain
@@ -829,7 +732,9 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path = "outputs/directive
         report.missing = find_missing(index.keys(), paths, seen)
         if prune and report.missing:
             for i in range(0, len(report.missing), 500):
-                report.removed += remove_documents(db, report.missing[i:i + 500])
+                with write_transaction(db):
+                    report.removed += len(remove_documents(db, report.missing[i:i + 500]))
+                    graph.sync(db)
     finally:
         if pool is not None:
             pool.close()

@@ -238,7 +238,7 @@ class Deadline:
 
 @dataclass
 class DocumentRecord:
-    """Everything extracted from one document: the unit that store.py writes."""
+    """Everything extracted from one document: the unit that storage writes."""
 
     text: Text
     header: Header

@@ -46,6 +46,10 @@ footer, an appendix, the footnotes); a parent's span contains its children's.
 Heading text: the line without its number; a numbered paragraph that runs on into body text
 ("2. Các phòng ban chuyên môn của thành phố: Căn cứ ...") is cut at the first ':' or sentence
 end, and capped at about 250 characters on a word boundary.
+
+Why this file is long: whether a numbered line is a heading or a list item is decided over the
+whole sequence of numbering forms (what came before, what nests under what), so the forms, their
+nesting and the checks stay together.
 """
 from __future__ import annotations
 

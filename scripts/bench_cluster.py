@@ -22,10 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.ingest import BATCH_FILES, _flush, ensure_ingest_columns, file_hash, path_key
+from pipeline.filejob import file_hash  # noqa: E402
+from pipeline.ingest import BATCH_FILES, _flush, path_key
 from pipeline.extract import extract_file
 from pipeline.model import DocumentError
-from pipeline.store import open_db
+from pipeline.storage import open_db
 
 
 def _sample(folder: Path, n: int, seed: int, into: Path) -> list[Path]:
@@ -114,7 +115,6 @@ def main() -> int:
             sha, size = file_hash(f)
             items.append((path_key(str(f)), "ok", sha, size, None, rec))
         db = open_db(tmp / "writer.db")
-        ensure_ingest_columns(db)
         t0 = time.perf_counter()
         for i in range(0, len(items), BATCH_FILES):
             _flush(db, items[i:i + BATCH_FILES], 60.0)

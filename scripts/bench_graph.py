@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline import graph, store  # noqa: E402
+from pipeline import graph, storage as store  # noqa: E402
 
 
 def _sample(db, where: str, n: int, rng: random.Random) -> list[str]:

@@ -15,7 +15,7 @@ Corpora:
 
 Every measured run is a fresh process (`--_child`) ingesting into a fresh database (except the
 re-ingest runs), so peak memory is that run's own: the writer process (RSS high-water mark) and
-the largest worker. The after-save hooks the CLI loads (graph tables) run, as in production. MB/s counts file bytes; for DOCX/PDF the extracted text is given as well.
+the largest worker. The writer keeps the graph tables in step, as in production. MB/s counts file bytes; for DOCX/PDF the extracted text is given as well.
 Figures are printed, and written as JSON with --json; nothing here is a pass/fail test.
 """
 from __future__ import annotations
@@ -40,10 +40,7 @@ TEXT_EXT = (".txt", ".md")
 # --------------------------------------------------------------------------- child: one run
 
 def child(args) -> None:
-    from pipeline import cli
-    from pipeline.ingest import ingest
-
-    cli.build_parser()  # as `directives ingest` does: loads the after-save hooks (graph tables)
+    from pipeline.ingest import ingest  # the writer keeps the graph tables in step itself
 
     paths = Path(args.list).read_text(encoding="utf-8").splitlines() if args.list else args.paths
     cpu0 = _cpu(resource.RUSAGE_SELF)
@@ -152,12 +149,9 @@ def store_scaling(total: int, step: int, work: Path, real: Path) -> None:
     """Writer cost per document as the database grows to `total` documents: one real extracted
     document stored under new paths in batches of 50 (extraction excluded — it does not depend
     on the database)."""
-    from pipeline import cli
+    from pipeline import graph
     from pipeline.extract import extract_file
-    from pipeline.ingest import ensure_ingest_columns
-
-    cli.build_parser()  # the after-save hooks (graph tables) run, as in `directives ingest`
-    from pipeline.store import open_db, save_document, write_transaction
+    from pipeline.storage import open_db, save_document, write_transaction
 
     real_files = files_under(real, TEXT_EXT) if real.is_dir() else []
     src = real_files[::max(1, len(real_files) // 300)][:300] or sorted(
@@ -167,7 +161,6 @@ def store_scaling(total: int, step: int, work: Path, real: Path) -> None:
     for p in work.glob("scale.db*"):
         p.unlink()
     db = open_db(db_path)
-    ensure_ingest_columns(db)
     kb = sum(len(r.text.text.encode()) for r in recs) / len(recs) / 1000
     print(f"\nWriter cost per document as the database grows ({len(recs)} real documents, "
           f"{kb:.0f} KB on average, cycled under new paths, batches of 50)")
@@ -176,9 +169,10 @@ def store_scaling(total: int, step: int, work: Path, real: Path) -> None:
         with write_transaction(db):
             for k in range(50):
                 i = done + k
-                with db.atomic():
-                    save_document(db, f"/synthetic/{i:07d}.txt", f"{i:064x}", 30000,
-                                  recs[i % len(recs)])
+                with db.atomic():  # as the ingest writer does: the rows, then the graph
+                    doc_id = save_document(db, f"/synthetic/{i:07d}.txt", f"{i:064x}", 30000,
+                                           recs[i % len(recs)])
+                    graph.sync_document(db, doc_id)
         done += 50
         if done % step == 0:
             dt = time.perf_counter() - t_block

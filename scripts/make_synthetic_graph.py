@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlite_utils  # noqa: E402
 
-from pipeline import graph, store  # noqa: E402
+from pipeline import graph, storage as store  # noqa: E402
 
 PROVINCES = [
     "Hà Giang", "Cao Bằng", "Bắc Kạn", "Tuyên Quang", "Lào Cai", "Điện Biên", "Lai Châu",

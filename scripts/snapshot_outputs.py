@@ -52,7 +52,7 @@ def _rows(conn: sqlite3.Connection) -> dict:
 
 def _graph(db_path: str) -> dict:
     from pipeline import graph
-    from pipeline.store import open_db
+    from pipeline.storage import open_db
 
     db = open_db(db_path)
     snap = graph.snapshot(db)

@@ -18,7 +18,7 @@ import pytest
 
 from pipeline.deadlines import effective_date, extract_deadlines
 from pipeline.normalise import normalise_string
-from pipeline.store import SCHEMA_VERSION, open_db
+from pipeline.storage import SCHEMA_VERSION, open_db
 
 ROOT = Path(__file__).resolve().parent.parent
 ARCHIVE = ROOT.parent / "shared" / "scale" / "legal-web-13984.tar.xz"

@@ -16,7 +16,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from pipeline import graph, store
+from pipeline import graph, storage as store
+from pipeline.storage.schema import GRAPH_TABLES
 from pipeline.cli import main as cli_main
 from pipeline.model import Citation, DocumentRecord, Header, Relation, Text
 
@@ -123,7 +124,18 @@ def corpus_like() -> dict[str, DocumentRecord]:
 
 
 def save(db, rec: DocumentRecord) -> int:
-    return store.save_document(db, rec.text.path, "sha-" + rec.text.path, 1, rec)
+    """Store a document and keep the graph in step, as the ingest writer does."""
+    with store.write_transaction(db):
+        doc_id = store.save_document(db, rec.text.path, "sha-" + rec.text.path, 1, rec)
+        graph.sync_document(db, doc_id)
+    return doc_id
+
+
+def remove(db, paths) -> None:
+    """Remove stored files and keep the graph in step, as ingest --prune does."""
+    with store.write_transaction(db):
+        store.remove_documents(db, paths)
+        graph.sync(db)
 
 
 def build(tmp_path, records, name="g.db"):
@@ -281,7 +293,7 @@ def test_resaving_and_removing_keeps_the_graph_equal_to_a_rebuild(tmp_path):
     recs = corpus_like()
     db = build(tmp_path, recs.values())
     save(db, recs["corpus/004.txt"])            # same file again: replaced, not doubled
-    store.remove_documents(db, ["corpus/003.txt"])
+    remove(db, ["corpus/003.txt"])
     after = graph.snapshot(db)
     fresh = build(tmp_path, [r for p, r in recs.items() if p != "corpus/003.txt"], "fresh.db")
     assert after == graph.snapshot(fresh)
@@ -310,7 +322,7 @@ def test_placeholder_becomes_the_document_and_back(tmp_path):
     # the reverse order gives the same graph
     other = build(tmp_path, [plan224, recs["corpus/004.txt"]], "rev.db")
     assert graph.snapshot(other) == graph.snapshot(db)
-    store.remove_documents(db, ["thanhuy/224.txt"])
+    remove(db, ["thanhuy/224.txt"])
     assert graph.resolve_ref(db, "224-KH/ThU") == [node]
     assert graph.nodes_by_id(db, [node])[node]["status"] == "cited"
     assert graph.snapshot(db) == graph.snapshot(build(tmp_path, [recs["corpus/004.txt"]], "o.db"))
@@ -357,7 +369,7 @@ def test_partial_mention_is_ambiguous_only_once_a_second_candidate_exists(tmp_pa
     save(db, doc("c.txt", cit("15/KH-UBND", date="2023-01-02", issuer="UBND tỉnh Lai Châu")))
     statuses = sorted(t["status"] for t in graph.cited_by(db, "15/KH-UBND")["targets"])
     assert statuses == ["ambiguous", "cited", "cited"]
-    store.remove_documents(db, ["c.txt"])
+    remove(db, ["c.txt"])
     assert [t["status"] for t in graph.cited_by(db, "15/KH-UBND")["targets"]] == ["cited"]
     assert graph.snapshot(db) == graph.snapshot(build(tmp_path, [bare, full], "o.db"))
 
@@ -455,16 +467,20 @@ def test_recipient_lines_name_bodies():
         "sở giáo dục và đào tạo tỉnh lào cai"]
 
 
-def test_graph_catches_up_on_documents_saved_without_the_hook(tmp_path, monkeypatch):
+def test_documents_saved_without_the_graph_upkeep_wait_for_sync_and_queries_never_write(tmp_path):
     recs = list(corpus_like().values())
     db = store.open_db(tmp_path / "late.db")
     save(db, recs[0])
-    monkeypatch.setattr(store, "_after_save_hooks", [])
-    for rec in recs[1:]:
-        save(db, rec)
-    assert db.execute("select count(*) from graph_dirty").fetchone()[0] == 4
+    for rec in recs[1:]:  # written as another tool would: rows only, no graph upkeep
+        store.save_document(db, rec.text.path, "sha-" + rec.text.path, 1, rec)
+    dirty = lambda: db.execute("select count(*) from graph_dirty").fetchone()[0]  # noqa: E731
+    assert dirty() == 4
+    with pytest.raises(graph.GraphOutOfDate, match="4 stored document"):
+        graph.cited_by(db, "91-KL/TW")
+    assert dirty() == 4 and not db.conn.in_transaction  # the query wrote nothing
+    assert graph.sync(db) == 4
+    assert dirty() == 0
     assert labels(graph.cited_by(db, "91-KL/TW")["citing"]) == {"000", "001", "003", "004"}
-    assert db.execute("select count(*) from graph_dirty").fetchone()[0] == 0
     assert graph.snapshot(db) == graph.snapshot(build(tmp_path, recs, "hooked.db"))
 
 
@@ -549,7 +565,7 @@ def test_synthetic_generator_matches_document_by_document_maintenance(tmp_path):
     ids = [r[0] for r in db.execute("select id from documents")]
     random.Random(1).shuffle(ids)
     with store.write_transaction(db):
-        for t in graph.GRAPH_TABLES:
+        for t in GRAPH_TABLES:
             db.execute(f"delete from {t}")
         for doc_id in ids:
             graph.sync_document(db, doc_id)
@@ -609,7 +625,9 @@ def test_corpus_ingest_order_does_not_change_the_graph(ingested, tmp_path):
     for n, order in enumerate([files, files[::-1], files[2:] + files[:2]]):
         db = store.open_db(tmp_path / f"o{n}.db")
         for f in order:
-            store.save_document(db, str(f.relative_to(ROOT)), "x", 1, recs[f])
+            with store.write_transaction(db):
+                doc_id = store.save_document(db, str(f.relative_to(ROOT)), "x", 1, recs[f])
+                graph.sync_document(db, doc_id)
         snaps.append(graph.snapshot(db))
     assert snaps[0] == snaps[1] == snaps[2]
 
@@ -617,11 +635,12 @@ def test_corpus_ingest_order_does_not_change_the_graph(ingested, tmp_path):
 @pytest.mark.corpus
 def test_corpus_deadlines_set_by_the_plans_implementing_91_kl(ingested, capsys):
     """Staff's question: what deadlines did the plans implementing a directive set, for whom."""
-    from pipeline.query import deadlines
+    from pipeline.storage.queries import deadlines
 
     everything = deadlines(ingested)
-    direct = deadlines(ingested, implementing="91-KL/TW")
-    chain = deadlines(ingested, implementing="91-KL/TW", transitive=True)
+    direct = deadlines(ingested, implementing=graph.implementers(ingested, "91-KL/TW"))
+    chain = deadlines(ingested, implementing=graph.implementers(ingested, "91-KL/TW",
+                                                                transitive=True))
     by_doc = lambda rows: {_short(Path(r["path"]).name) for r in rows}  # noqa: E731
     with_deadlines = by_doc(everything)
 
@@ -642,7 +661,8 @@ def test_corpus_deadlines_set_by_the_plans_implementing_91_kl(ingested, capsys):
     # rows are exactly the implementing documents' own deadlines
     own = [r for r in everything if _short(Path(r["path"]).name) in by_doc(chain)]
     assert sorted(r["id"] for r in own) == sorted(r["id"] for r in chain)
-    assert deadlines(ingested, implementing="999-KL/TW", transitive=True) == []
+    assert deadlines(ingested, implementing=graph.implementers(ingested, "999-KL/TW",
+                                                               transitive=True)) == []
     # the CLI shows the chain beside each deadline
     db_path = ingested.conn.execute("pragma database_list").fetchone()[2]
     assert cli_main(["deadlines", "--db", db_path, "--implementing", "91-KL/TW",

@@ -23,7 +23,7 @@ import pytest
 ingest_mod = importlib.import_module("pipeline.ingest")  # the module (pipeline.ingest is the function)
 from pipeline.ingest import ingest
 from pipeline.progress import Progress, printable
-from pipeline.store import CHILD_TABLES, SCHEMA_VERSION, open_db
+from pipeline.storage import CHILD_TABLES, SCHEMA_VERSION, open_db
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = sorted((ROOT / "corpus").glob("*.txt"))
@@ -359,27 +359,32 @@ def test_workers_zero_runs_in_process(folder, clean, tmp_path):
     assert dump(db) == clean
 
 
-def test_hooks_run_inside_the_batch(tmp_path, monkeypatch):
-    from pipeline import store
-
+def test_the_graph_upkeep_runs_inside_the_batch(tmp_path, monkeypatch):
+    """The writer keeps the graph in step itself, in each document's own transaction, and
+    leaves nothing for a later sync."""
     seen = []
-    monkeypatch.setattr(store, "_after_save_hooks", [lambda db, doc_id: seen.append(
-        (doc_id, db.conn.in_transaction))])
+    real = ingest_mod.graph.sync_document
+    monkeypatch.setattr(ingest_mod.graph, "sync_document", lambda db, doc_id: (
+        seen.append((doc_id, db.conn.in_transaction)), real(db, doc_id)))
     src = tmp_path / "src"
     make_folder(src, 3)
     ingest([src], tmp_path / "h.db", workers=0)
     assert len(seen) == 3 and all(in_tx for _, in_tx in seen)
+    db = open_db(tmp_path / "h.db")
+    assert db.execute("select count(*) from graph_dirty").fetchone()[0] == 0
+    assert db.execute("select count(*) from document_nodes").fetchone()[0] == 3
 
 
 def test_a_document_the_database_refuses_fails_alone(tmp_path, monkeypatch):
-    from pipeline import store
+    real = ingest_mod.graph.sync_document
 
-    def hook(db, doc_id):
+    def refuse(db, doc_id):
         path = db.execute("select path from documents where id = ?", [doc_id]).fetchone()[0]
         if path.endswith("doc0001.md"):
             raise ValueError("hook refused")
+        real(db, doc_id)
 
-    monkeypatch.setattr(store, "_after_save_hooks", [hook])
+    monkeypatch.setattr(ingest_mod.graph, "sync_document", refuse)
     src = tmp_path / "src"
     make_folder(src, 3)
     db = tmp_path / "x.db"
@@ -435,15 +440,61 @@ def test_printable_escapes_controls_and_undecodable_bytes():
     assert printable(os.fsdecode(b"t\xffn.txt")) == "t\\udcffn.txt"
 
 
-def test_open_db_migration_is_additive(tmp_path):
-    db_path = tmp_path / "old.db"
-    db = open_db(db_path)
+def test_every_migration_is_additive_and_can_run_twice(tmp_path):
+    from pipeline.storage import schema
+
+    db = open_db(tmp_path / "old.db")
     db.execute("insert into documents (path, status) values ('x', 'ok')")
     db.conn.commit()
-    ingest_mod.ensure_ingest_columns(db)
-    ingest_mod.ensure_ingest_columns(db)  # twice is fine
+    with ingest_mod.write_transaction(db):
+        for m in schema.MIGRATIONS:  # again, on a database that has had them all
+            m.apply(db)
     assert db.execute("select path, mtime_ns from documents").fetchall() == [("x", None)]
+    assert [m.version for m in schema.MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
     db.close()
+
+
+def test_a_version_6_database_gets_file_times_and_the_graph_tables(tmp_path):
+    """A database made before the graph tables were part of the schema: opening it adds them
+    and marks its documents for the graph, which a sync then brings in."""
+    from pipeline import graph
+
+    db_path = tmp_path / "v6.db"
+    ingest([ROOT / "corpus"], db_path, workers=0)
+    db = open_db(db_path)
+    before = graph.snapshot(db)
+    for t in ("identities", "nodes", "node_candidates", "mention_links", "document_nodes",
+              "edge_sources", "edges", "graph_dirty"):
+        db.execute(f"drop table {t}")
+    db.execute("drop view mentions")
+    for t in ("graph_dirty_ins", "graph_dirty_upd", "graph_dirty_del"):
+        db.execute(f"drop trigger {t}")
+    db.execute("alter table documents drop column mtime_ns")
+    db.execute("update meta set value = '6' where name = 'schema_version'")
+    db.conn.commit()
+    db.close()
+    db = open_db(db_path)
+    assert db.execute("select count(*) from graph_dirty").fetchone()[0] == 5
+    assert graph.sync(db) == 5
+    assert graph.snapshot(db) == before
+    assert db.execute("select count(*) from documents where mtime_ns is null").fetchone()[0] == 5
+
+
+def test_an_old_database_is_not_migrated_by_a_read_only_open(tmp_path):
+    from pipeline.storage import StorageError
+
+    db_path = tmp_path / "old.db"
+    db = open_db(db_path)
+    db.execute("update meta set value = '5' where name = 'schema_version'")
+    db.conn.commit()
+    db.close()
+    with pytest.raises(StorageError, match="older version"):
+        open_db(db_path, readonly=True)
+    with pytest.raises(StorageError, match="no database"):
+        open_db(tmp_path / "none.db", readonly=True)
+    assert not (tmp_path / "none.db").exists()
+    open_db(db_path).close()  # read-write: migrated
+    open_db(db_path, readonly=True).close()
 
 
 def test_a_version_2_database_gets_named_ref_relations(tmp_path):
@@ -464,7 +515,7 @@ def test_a_version_2_database_gets_named_ref_relations(tmp_path):
 
 def test_search_as_phones_type_it(tmp_path):
     """No tone marks, d for đ: 'giao duc', 'dao tao' find 'giáo dục', 'đào tạo'."""
-    from pipeline.query import search
+    from pipeline.storage.queries import search
 
     db_path = tmp_path / "s.db"
     ingest([ROOT / "corpus"], db_path, workers=0)
@@ -476,7 +527,7 @@ def test_search_as_phones_type_it(tmp_path):
 
 
 def test_a_version_4_index_is_rebuilt_to_ignore_marks(tmp_path):
-    from pipeline.query import search
+    from pipeline.storage.queries import search
 
     db_path = tmp_path / "v4.db"
     ingest([ROOT / "corpus"], db_path, workers=0)

@@ -302,7 +302,7 @@ Nghị định này quy định thi hành Bộ luật Dân sự về bảo đả
 def test_validity_is_derived_from_later_documents(tmp_path):
     from pipeline import graph
     from pipeline.ingest import ingest
-    from pipeline.store import open_db
+    from pipeline.storage import open_db
 
     for name, text in (("bl2005.txt", LAW_2005), ("bl2015.txt", LAW_2015), ("nd21.txt", DECREE)):
         (tmp_path / name).write_text(text, encoding="utf-8")

@@ -21,7 +21,8 @@ from pipeline.normalise import normalise
 from pipeline.readers import read
 from pipeline.readers.docx import read_docx
 from pipeline.readers import pdf as pdf_reader
-from pipeline.readers.pdf import _furniture, _Line, read_pdf
+from pipeline.readers.layout import Line as _Line
+from pipeline.readers.pdf import _furniture, read_pdf
 from pipeline.readers.text import read_text
 
 FIX = Path(__file__).parent / "fixtures"

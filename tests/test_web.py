@@ -136,7 +136,7 @@ def server(web_db, tmp_path_factory):
 # --------------------------------------------------------------------------- unit level
 
 def test_annotate_and_render_escape_everything():
-    from pipeline.web.data import annotate
+    from pipeline.web.render import annotate
     from pipeline.web.render import render_text
 
     text = 'A <script>x</script> "q" & B'
@@ -154,7 +154,7 @@ def test_annotate_and_render_escape_everything():
 
 
 def test_annotate_ignores_spans_outside_the_text_and_nests_overlaps():
-    from pipeline.web.data import annotate
+    from pipeline.web.render import annotate
 
     text = "0123456789"
     cits = [{"id": 1, "key": "A", "start": 0, "end": 8}, {"id": 2, "key": "B", "start": 2, "end": 4},
@@ -167,7 +167,7 @@ def test_annotate_ignores_spans_outside_the_text_and_nests_overlaps():
 
 
 def test_due_date():
-    from pipeline.web.data import due_date
+    from pipeline.storage.browse import due_date
 
     from pipeline.deadlines.values import when_of_value
 
@@ -244,48 +244,54 @@ def _ro(path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 
-def test_tables_fallback_answers_lineage_questions(web_db, ids, monkeypatch):
-    """Without the graph library (or its tables) the pages answer from citations/relations."""
+def test_the_pages_read_the_graph_on_a_read_only_connection(web_db, ids):
+    """Ingest keeps the graph in step, so a read-only connection answers every page; a key
+    nothing cites names no directive."""
     from pipeline.web import graphview
 
-    monkeypatch.setattr(graphview, "graph_module", lambda: None)
+    assert graphview.prepare(web_db) == 0  # nothing left to bring in after ingest
     conn = _ro(web_db)
     try:
-        assert graphview.backend(conn) == "tables"
-        assert graphview.resolve(conn, key="224-KH/ThU") == "224-KH/ThU"
+        ref = graphview.resolve(conn, doc=str(ids["004"]))
+        assert ref and ref.startswith("node:")
         assert graphview.resolve(conn, key="NO/SUCH") is None
-        g = graphview.lineage(conn, "224-KH/ThU")
-        labels = {n["label"] for n in g["nodes"]}
-        assert {"224-KH/ThU", "91-KL/TW", "29-NQ/TW"} <= labels
+        assert graphview.directive(conn, "NO/SUCH") is None
         d = graphview.directive(conn, "91-KL/TW")
         impl = {i["desc"]["doc_id"]: [p["label"] for p in i["path"]] for i in d["implementers"]}
         assert impl[ids["004"]][1:] == ["224-KH/ThU", "91-KL/TW"]
         assert d["coverage"]["known"] is False  # 91-KL/TW itself is not stored
-    finally:
-        conn.close()
-
-
-def test_graph_library_on_a_read_only_connection(web_db, ids):
-    """`prepare` builds the graph tables once; after that a read-only connection is enough."""
-    from pipeline.web import graphview
-
-    if graphview.graph_module() is None:
-        pytest.skip("pipeline.graph is not available")
-    graphview.prepare(web_db)
-    conn = _ro(web_db)
-    try:
-        assert graphview.backend(conn) == "graph"
-        ref = graphview.resolve(conn, doc=str(ids["004"]))
-        assert ref and ref.startswith("node:")
-        d = graphview.directive(conn, "91-KL/TW")
-        assert d["backend"] == "graph"
-        impl = {i["desc"]["doc_id"]: [p["label"] for p in i["path"]] for i in d["implementers"]}
-        assert impl[ids["004"]][1:] == ["224-KH/ThU", "91-KL/TW"]
         g = graphview.lineage(conn, ref)
-        assert g["backend"] == "graph"
         assert {"224-KH/ThU", "91-KL/TW", "29-NQ/TW"} <= {n["label"] for n in g["nodes"]}
     finally:
         conn.close()
+
+
+def test_a_page_says_so_when_the_graph_is_out_of_date(web_db, tmp_path):
+    """The server never writes: documents added behind its back give a clear 503 page naming
+    the command to run, not a stale answer or a 500."""
+    import asyncio
+    import shutil
+
+    import httpx
+
+    from pipeline.web import build_datasette
+
+    db_path = tmp_path / "stale.db"
+    shutil.copy(web_db, db_path)
+    conn = sqlite3.connect(db_path)
+    conn.execute("insert into graph_dirty(document_id) select min(id) from documents")
+    conn.commit()
+    conn.close()
+    ds = build_datasette(db_path)
+
+    async def get(path):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=ds.app()),
+                                     base_url="http://localhost") as client:
+            return await client.get(path)
+
+    r = asyncio.run(get("/directive?key=91-KL%2FTW"))
+    assert r.status_code == 503
+    assert "graph-rebuild" in r.text and "1 stored document" in r.text
 
 
 # --------------------------------------------------------------------------- HTTP level
@@ -370,10 +376,6 @@ def test_lineage_json_up_and_down(server, ids):
     status, _, body = _get(server + "/lineage.json?key=224-KH%2FThU")
     assert status == 200
     g = json.loads(body)
-    from pipeline.web.graphview import graph_module
-
-    # with the graph library present, `directives serve` builds its tables and the pages use it
-    assert g["backend"] == ("graph" if graph_module() else "tables")
     label = {n["id"]: n["label"] for n in g["nodes"]}
     doc004 = next(n for n in g["nodes"] if n["doc_id"] == ids["004"])
     assert {"224-KH/ThU", "91-KL/TW", "29-NQ/TW"} <= set(label.values())

@@ -19,7 +19,7 @@ the document (../shared/docs/deadlines.md). The decision, in order:
 
 Cue words are data in models/deadlines.json ("roles", "triggers", "target_cues", ...).
 
-One module on purpose (about 700 lines): the decision reads one clause through many small tests
+Why this file is long: the decision reads one clause through many small tests
 that share the clause bounds, the cue patterns and the document-level facts (title, reference
 date, chrome lines); split apart, each would re-derive them.
 """

@@ -227,7 +227,7 @@ def repair_line(text: str) -> str:
 
 def _lines(data: dict, scale: float):
     """Tesseract's words (image_to_data) → pdf.py's lines, in points."""
-    from .pdf import _Line, _Word, _segments
+    from .layout import Line, Word, segments
 
     groups: dict[tuple, list[int]] = {}
     for i, word in enumerate(data["text"]):
@@ -256,12 +256,12 @@ def _lines(data: dict, scale: float):
     lines = []
     for n, (top, bottom, words) in enumerate(merged, start=1):
         words.sort(key=lambda w: w[0])
-        ln = _Line(top, bottom, number=n)
+        ln = Line(top, bottom, number=n)
         ln.size = median(w[3] for w in words)
         # a gap between two of Tesseract's lines may be a column; inside one, it is a space
-        ln.words = [_Word(t, x0, x1, size, False, False, spaced_before=not first)
+        ln.words = [Word(t, x0, x1, size, False, False, spaced_before=not first)
                     for x0, x1, t, size, first in words]
-        _segments(ln)
+        segments(ln)
         ln.segments = [repair_line(s) for s in ln.segments]
         lines.append(ln)
     return lines

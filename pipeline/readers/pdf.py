@@ -17,10 +17,9 @@ import io
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Optional
 
 from ..model import Block, DocumentError, RawDocument
+from .layout import Line, Word, segments
 from .text import SUPERSCRIPT
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|demi", re.I)
@@ -32,43 +31,10 @@ _LT = re.compile(r"^LT")
 _KINDS: dict = {}  # layout class → pdfplumber's object type ("char", "line", "rect", ...)
 
 WORD_GAP = 0.22      # × font size: a gap wider than this between glyphs separates words
-COLUMN_GAP = 1.5     # × font size: a wider gap with nothing typed in it separates columns
-TYPED_GAP = 5.0      # × font size: even typed spaces this wide separate columns
 INDENT_MIN = 0.5     # × body size right of the left margin counts as an indent
 SMALL_TYPE = 0.88    # × body size: footnote type is smaller than this
 SUP_SIZE = 0.8       # × line size: a superscript is smaller than this ...
 SUP_RAISE = 0.12     # × line size: ... and sits at least this much above the baseline
-
-
-@dataclass
-class _Word:
-    text: str
-    x0: float
-    x1: float
-    size: float
-    bold: bool
-    sup: bool = False
-    spaced_before: bool = False  # a typed space glyph lies between this word and the one before
-
-
-@dataclass
-class _Line:
-    top: float
-    bottom: float
-    chars: list = field(default_factory=list)
-    words: list = field(default_factory=list)
-    size: float = 0.0
-    segments: list = field(default_factory=list)  # texts of the runs separated by column gaps
-    bold: bool = False
-    number: int = 0
-
-    @property
-    def x0(self) -> float:
-        return self.words[0].x0
-
-    @property
-    def text(self) -> str:
-        return "\t".join(self.segments)
 
 
 # --------------------------------------------------------------------------- opening
@@ -115,13 +81,13 @@ def _dedupe(chars: list[dict]) -> list[dict]:
     return out
 
 
-def _overlap(top: float, bottom: float, ln: _Line) -> float:
+def _overlap(top: float, bottom: float, ln: Line) -> float:
     """Vertical overlap as a share of the smaller of the two bands."""
     inter = min(ln.bottom, bottom) - max(ln.top, top)
     return inter / max(min(bottom - top, ln.bottom - ln.top), 0.1)
 
 
-def _cluster(chars: list[dict]) -> list[_Line]:
+def _cluster(chars: list[dict]) -> list[Line]:
     """Characters → lines by vertical overlap, so a raised footnote number joins its line.
 
     Glyphs are swept top-down; a glyph joins the open line its band overlaps most (at least
@@ -129,8 +95,8 @@ def _cluster(chars: list[dict]) -> list[_Line]:
     but not raised would otherwise open a line of its own between the two. Lines whose bands still
     overlap that much (a superscript seen before its line) are merged at the end."""
     ink = sorted((c for c in chars if not c["text"].isspace()), key=lambda c: (c["bottom"], c["x0"]))
-    open_lines: list[_Line] = []
-    done: list[_Line] = []
+    open_lines: list[Line] = []
+    done: list[Line] = []
     for ch in ink:
         keep = []
         for ln in open_lines:
@@ -143,9 +109,9 @@ def _cluster(chars: list[dict]) -> list[_Line]:
             if ch["bottom"] - ch["top"] > best.bottom - best.top:  # band of the largest glyph
                 best.top, best.bottom = ch["top"], ch["bottom"]
         else:
-            open_lines.append(_Line(ch["top"], ch["bottom"], [ch]))
+            open_lines.append(Line(ch["top"], ch["bottom"], [ch]))
     done.extend(open_lines)
-    lines: list[_Line] = []
+    lines: list[Line] = []
     for ln in sorted(done, key=lambda x: (x.top, x.bottom)):
         prev = lines[-1] if lines else None
         if prev is not None and _overlap(ln.top, ln.bottom, prev) >= 0.5:
@@ -159,7 +125,7 @@ def _cluster(chars: list[dict]) -> list[_Line]:
     return lines
 
 
-def _place_spaces(spaces: list[dict], lines: list[_Line]) -> None:
+def _place_spaces(spaces: list[dict], lines: list[Line]) -> None:
     """Each space joins the first line it overlaps most, if it overlaps any.
 
     `lines` are in order of their tops, so only a window of them can overlap a space: from the
@@ -192,14 +158,14 @@ def _place_spaces(spaces: list[dict], lines: list[_Line]) -> None:
             best.chars.append(ch)
 
 
-def _build_words(line: _Line) -> None:
+def _build_words(line: Line) -> None:
     chars = _dedupe(sorted(line.chars, key=lambda c: (c["x0"], c["top"])))
     sizes = Counter(round(c["size"], 1) for c in chars if not c["text"].isspace())
     line.size = sizes.most_common(1)[0][0] if sizes else 0.0
     base = Counter(round(c["bottom"], 1) for c in chars
                    if not c["text"].isspace() and round(c["size"], 1) == line.size)
     baseline = base.most_common(1)[0][0] if base else line.bottom
-    words: list[_Word] = []
+    words: list[Word] = []
     cur: list[dict] = []
     spaced = False
     pending_space = False
@@ -212,7 +178,7 @@ def _build_words(line: _Line) -> None:
         size = max(c["size"] for c in cur)
         raised = baseline - max(c["bottom"] for c in cur) > SUP_RAISE * line.size
         sup = bool(_DIGITS.match(text)) and size < SUP_SIZE * line.size and raised
-        words.append(_Word(text, cur[0]["x0"], cur[-1]["x1"], size,
+        words.append(Word(text, cur[0]["x0"], cur[-1]["x1"], size,
                            all(_is_bold(c) for c in cur), sup, spaced))
         cur, spaced = [], False
 
@@ -232,27 +198,6 @@ def _build_words(line: _Line) -> None:
         cur.append(ch)
     flush()
     line.words = words
-
-
-def _segments(line: _Line) -> None:
-    """Join words into text; split into cells where a column gap opens."""
-    segs: list[list[str]] = [[]]
-    prev: Optional[_Word] = None
-    for w in line.words:
-        if prev is not None:
-            gap = w.x0 - prev.x1
-            size = max(line.size, 1.0)
-            if gap > COLUMN_GAP * size and (not w.spaced_before or gap > TYPED_GAP * size):
-                segs.append([])
-            elif w.sup and gap < 0.5 * size and segs[-1]:
-                segs[-1][-1] += w.text.translate(SUPERSCRIPT)
-                prev = w
-                continue
-        segs[-1].append(w.text.translate(SUPERSCRIPT) if w.sup else w.text)
-        prev = w
-    line.segments = [" ".join(s) for s in segs if s]
-    body_words = [w for w in line.words if not w.sup and any(ch.isalnum() for ch in w.text)]
-    line.bold = bool(body_words) and all(w.bold for w in body_words)
 
 
 def _layout_items(page):
@@ -320,14 +265,14 @@ def _page_chars(page) -> list[dict]:
     return chars
 
 
-def _page_lines(page) -> list[_Line]:
+def _page_lines(page) -> list[Line]:
     chars = _page_chars(page)
     lines = _cluster(chars)
     out = []
     for ln in lines:
         _build_words(ln)
         if ln.words:
-            _segments(ln)
+            segments(ln)
             if ln.segments:
                 out.append(ln)
     for i, ln in enumerate(out, start=1):
@@ -338,7 +283,7 @@ def _page_lines(page) -> list[_Line]:
 # --------------------------------------------------------------------------- page furniture
 
 
-def _furniture(pages: list[list[_Line]]) -> set[tuple[int, int]]:
+def _furniture(pages: list[list[Line]]) -> set[tuple[int, int]]:
     """(page, line) of page numbers and running headers/footers: the first or last line of a
     page that is only a number, or that repeats (digits aside) on most pages."""
     drop: set[tuple[int, int]] = set()
@@ -384,7 +329,7 @@ def _has_rule_above(rules: list[float], top: float, body_size: float) -> bool:
     return any(0 < top - r < 3 * body_size for r in rules)
 
 
-def _footnote_zone(lines: list[_Line], body_size: float, rules: list[float]) -> int:
+def _footnote_zone(lines: list[Line], body_size: float, rules: list[float]) -> int:
     """Index of the first footnote line at the page bottom, or len(lines) when there is none."""
     start = len(lines)
     while start > 0 and lines[start - 1].size < SMALL_TYPE * body_size:
@@ -447,11 +392,11 @@ def read_pdf(path: str, data: bytes | None = None, ocr: str = "auto",
     return RawDocument(path=path, format="pdf", blocks=blocks, meta=meta)
 
 
-def _page_words(lines: list[_Line]) -> int:
+def _page_words(lines: list[Line]) -> int:
     return sum(len(ln.text.split()) for ln in lines)
 
 
-def _pages_to_ocr(page_lines: list[list[_Line]], has_image: list[bool], ocr: str) -> list[int]:
+def _pages_to_ocr(page_lines: list[list[Line]], has_image: list[bool], ocr: str) -> list[int]:
     """1-based pages to OCR: every page ("always"); pages without text (a scan, or text drawn as
     outlines), pages whose only text is a stamp over an image (a Gazette scan), and pages of
     mostly glyphs without a Unicode map ("auto")."""
@@ -468,7 +413,7 @@ def _pages_to_ocr(page_lines: list[list[_Line]], has_image: list[bool], ocr: str
     return out
 
 
-def _check_text_layer(path: str, page_lines: list[list[_Line]], ocr: str) -> None:
+def _check_text_layer(path: str, page_lines: list[list[Line]], ocr: str) -> None:
     hint = " (OCR is off: --ocr never)" if ocr == "never" else ""
     all_chars = [c for p in page_lines for ln in p for c in ln.chars if not c["text"].isspace()]
     if not all_chars:
@@ -484,7 +429,7 @@ def _check_text_layer(path: str, page_lines: list[list[_Line]], ocr: str) -> Non
                                   f"(needs OCR){hint}")
 
 
-def _ocr_pages(path: str, data: bytes, scans: list[int], page_lines: list[list[_Line]],
+def _ocr_pages(path: str, data: bytes, scans: list[int], page_lines: list[list[Line]],
                page_rules: list[list[float]], on_page) -> dict:
     """OCR the `scans` pages in place of their text layer; what `reading.ocr` records."""
     from . import ocr
@@ -504,7 +449,7 @@ def _ocr_pages(path: str, data: bytes, scans: list[int], page_lines: list[list[_
     return ocr.summary(version, stats)
 
 
-def _blocks(page_rules: list[list[float]], page_lines: list[list[_Line]]) -> list[Block]:
+def _blocks(page_rules: list[list[float]], page_lines: list[list[Line]]) -> list[Block]:
     sizes: Counter = Counter()
     for lines in page_lines:
         for ln in lines:
@@ -550,7 +495,7 @@ def _blocks(page_rules: list[list[float]], page_lines: list[list[_Line]]) -> lis
     return blocks
 
 
-def _rest_after_marker(ln: _Line) -> str:
+def _rest_after_marker(ln: Line) -> str:
     """A footnote line's text without its leading marker."""
     words = ln.words[1:]
     return " ".join(w.text.translate(SUPERSCRIPT) if w.sup else w.text for w in words)

@@ -5,11 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-WEB_DIR = Path(__file__).resolve().parent
-TEMPLATES = WEB_DIR / "templates"
-STATIC = WEB_DIR / "static"
-STATIC_MOUNT = "-/directives-static"  # served at /-/directives-static/<file>
-PLUGIN_NAME = "directives-web"
+from . import plugin
+from .names import PLUGIN_NAME, STATIC, STATIC_MOUNT, TEMPLATES
 # First path segments taken by this project's pages: a database whose file is named like one of
 # them is served under "<name>-db" instead, so datasette's pages for it stay reachable.
 RESERVED = {"search", "document", "directive", "lineage", "lineage.json", "deadlines",
@@ -38,8 +35,6 @@ def metadata(db_name: str) -> dict:
 def register_plugin() -> None:
     """Register the plugin module with datasette's plugin manager (once per process)."""
     from datasette.plugins import pm
-
-    from . import plugin
 
     if not pm.is_registered(plugin):
         pm.register(plugin, name=PLUGIN_NAME)
@@ -74,22 +69,13 @@ def build_datasette(db_path: str | Path, *, settings: Optional[dict] = None):
 
 def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001,
           log_level: str = "warning") -> None:
-    """Run the web application until interrupted (uvicorn, as `datasette serve` does)."""
+    """Run the web application until interrupted (uvicorn, as `datasette serve` does). It never
+    writes: bring the graph up to date first (`graphview.prepare`, as `directives serve` does)."""
     import asyncio
     import inspect
 
     import uvicorn
 
-    from .graphview import prepare
-
-    try:
-        synced = prepare(db_path)
-    except Exception as e:  # noqa: BLE001 - e.g. a read-only file: serve from the tables
-        print(f"warning: could not update the citation graph tables ({e}); "
-              "the pages answer from the citation tables", flush=True)
-    else:
-        if synced:
-            print(f"citation graph: {synced} document(s) brought in", flush=True)
     ds = build_datasette(db_path)
     asyncio.run(ds.invoke_startup())
     kwargs = {}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datasette import hookimpl
 
+from .. import graph
 from . import views
 
 
@@ -27,3 +28,12 @@ def menu_links(datasette):
         {"href": datasette.urls.path("/search"), "label": "Search documents"},
         {"href": datasette.urls.path("/deadlines"), "label": "Deadlines"},
     ]
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    if isinstance(exception, graph.GraphOutOfDate):
+        async def inner():
+            return await views.graph_out_of_date(datasette, request, exception)
+        return inner
+    return None

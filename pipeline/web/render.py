@@ -6,6 +6,7 @@ tooltips never become part of the document's text.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Callable, Optional
 
 from markupsafe import Markup, escape
@@ -40,7 +41,7 @@ def deadline_tip(d: dict) -> str:
 
 
 def render_text(segments: list[dict], cite_href: Callable[[dict], Optional[str]]) -> Markup:
-    """Segments from `data.annotate` → escaped HTML. A citation becomes a link to the cited
+    """Segments from `annotate` → escaped HTML. A citation becomes a link to the cited
     document's page (`cite_href(citation)`), a deadline a <mark>."""
     out: list[str] = []
     for seg in segments:
@@ -65,3 +66,40 @@ def render_text(segments: list[dict], cite_href: Callable[[dict], Optional[str]]
                 body = f'<span {attrs}>{body}</span>'
         out.append(body)
     return Markup("".join(out))
+
+
+def annotate(text: str, citations: list[dict], deadlines: list[dict],
+             sections: list[dict] = ()) -> list[dict]:
+    """Cut `text` into segments for display: each segment is {text, cite, deadline, anchors}.
+
+    `cite`/`deadline` are the annotations covering the whole segment (the innermost citation
+    when two overlap); `anchors` lists the ids to place before the segment (section starts,
+    deadline starts). Spans outside the text are ignored. The caller escapes `text`.
+    """
+    n = len(text)
+    bounds = {0, n}
+    anchors: dict[int, list[str]] = defaultdict(list)
+    cits = [c for c in citations if 0 <= c["start"] < c["end"] <= n]
+    dls = [d for d in deadlines if 0 <= d["start"] < d["end"] <= n]
+    for a in cits + dls:
+        bounds.update((a["start"], a["end"]))
+    for s in sections:
+        if 0 <= s["start"] <= n:
+            bounds.add(s["start"])
+            anchors[s["start"]].append(f"sec-{s['sid']}")
+    for d in dls:
+        anchors[d["start"]].append(f"dl-{d['id']}")
+    points = sorted(bounds)
+    segs = []
+    for a, b in zip(points, points[1:]):
+        cover_c = [c for c in cits if c["start"] <= a and b <= c["end"]]
+        cover_d = [d for d in dls if d["start"] <= a and b <= d["end"]]
+        cite = min(cover_c, key=lambda c: c["end"] - c["start"]) if cover_c else None
+        dl = min(cover_d, key=lambda d: d["end"] - d["start"]) if cover_d else None
+        segs.append({"text": text[a:b], "cite": cite, "deadline": dl,
+                     "first": bool(cite and cite["start"] == a),
+                     "anchors": anchors.get(a, [])})
+    if n in anchors:
+        segs.append({"text": "", "cite": None, "deadline": None, "first": False,
+                     "anchors": anchors[n]})
+    return segs

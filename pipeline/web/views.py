@@ -9,9 +9,11 @@ from urllib.parse import urlencode
 
 from datasette.utils.asgi import Response
 
-from . import data, graphview
-from .app import PLUGIN_NAME, STATIC_MOUNT
-from .render import RELATION_LABELS, render_text
+from .. import graph
+from ..storage import browse
+from . import graphview
+from .names import PLUGIN_NAME, STATIC_MOUNT
+from .render import RELATION_LABELS, annotate, render_text
 
 HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
            "X-Frame-Options": "SAMEORIGIN"}
@@ -82,6 +84,13 @@ async def _not_found(datasette, request, message: str) -> Response:
     return await _page(datasette, request, "notfound.html", {"message": message}, status=404)
 
 
+async def graph_out_of_date(datasette, request, exception) -> Response:
+    """A writer added documents since `directives serve` brought the graph up to date: the
+    server never writes, so it says what to do instead of answering from a stale graph."""
+    return await _page(datasette, request, "notfound.html", {"message": str(exception)},
+                       status=503)
+
+
 def _int(value, default: int, lo: int, hi: int) -> int:
     try:
         return max(lo, min(hi, int(value)))
@@ -107,40 +116,15 @@ async def _resolve_node(datasette, request):
 
 # --------------------------------------------------------------------------- pages
 
-def _overview(conn) -> dict:
-    count = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
-    docs = data.rows(conn, "select d.id, d.path, d.key, d.type, d.type_name, d.title, d.issuer, "
-                           "d.date, d.status, d.error, "
-                           "(select count(*) from citations c where c.document_id = d.id) as cits, "
-                           "(select count(*) from deadlines x where x.document_id = d.id) as dls "
-                           "from documents d order by d.status != 'ok', d.date desc, d.id")
-    for d in docs:
-        d["label"] = data.doc_label(d)
-    top = data.rows(conn, "select key, count(*) as mentions, count(distinct document_id) as docs "
-                          "from citations where key is not null group by key "
-                          "order by docs desc, mentions desc, key limit 15")
-    return {
-        "counts": {
-            "documents": count("select count(*) from documents where status = 'ok'"),
-            "failed": count("select count(*) from documents where status != 'ok'"),
-            "sections": count("select count(*) from sections"),
-            "citations": count("select count(*) from citations"),
-            "cited": count("select count(distinct key) from citations where key is not null"),
-            "deadlines": count("select count(*) from deadlines"),
-        },
-        "documents": docs, "top_cited": top,
-    }
-
-
 async def home(datasette, request):
-    ctx = await _run(datasette, _overview)
+    ctx = await _run(datasette, browse.overview)
     return await _page(datasette, request, "home.html", ctx)
 
 
 async def search(datasette, request):
     q = request.args.get("q", "")[:500]
-    filters = {f: request.args.get(f) for f in data.FACETS if request.args.get(f)}
-    result = await _run(datasette, data.search, q, filters)
+    filters = {f: request.args.get(f) for f in browse.FACETS if request.args.get(f)}
+    result = await _run(datasette, browse.search, q, filters)
     urls = _urls(datasette)
 
     def facet_url(field, value):
@@ -155,13 +139,13 @@ async def search(datasette, request):
 
 
 def _document_bundle(conn, doc_id: int):
-    doc = data.document(conn, doc_id)
+    doc = browse.document(conn, doc_id)
     if doc is None:
         return None
-    sections = data.outline(conn, doc_id)
-    cits = data.citations_of(conn, doc_id)
-    dls = data.deadlines_of(conn, doc_id)
-    segments = data.annotate(doc.get("text") or "", cits, dls, sections)
+    sections = browse.outline(conn, doc_id)
+    cits = browse.citations_of(conn, doc_id)
+    dls = browse.deadlines_of(conn, doc_id)
+    segments = annotate(doc.get("text") or "", cits, dls, sections)
     grouped: dict[str, list] = defaultdict(list)
     for c in cits:
         grouped[c["key"] or ""].append(c)
@@ -170,12 +154,13 @@ def _document_bundle(conn, doc_id: int):
         if not key:
             continue
         first = ms[0]
-        cites.append({"key": key, "relation": data.strongest(m["relation"] for m in ms),
+        cites.append({"key": key, "relation": graph.strongest(m["relation"] for m in ms),
                       "mentions": len(ms), "issuer": first["issuer"], "date": first["date"],
                       "target_doc": first["target_doc"], "first_id": first["id"],
                       "positions": sorted({m["position"] for m in ms if m["position"]})})
-    cites.sort(key=lambda c: (data.STRENGTH.index(c["relation"])
-                              if c["relation"] in data.STRENGTH else 99, -c["mentions"], c["key"]))
+    order = graph.strength_order()
+    cites.sort(key=lambda c: (order.index(c["relation"]) if c["relation"] in order else 99,
+                              -c["mentions"], c["key"]))
     unresolved = [c for c in cits if not c["key"]]
     ref = graphview.resolve(conn, doc=str(doc_id)) or doc["node"]
     doc["ref"] = ref
@@ -208,23 +193,13 @@ async def document(datasette, request):
 
 def _directive_bundle(conn, ref: str):
     bundle = graphview.directive(conn, ref)
+    if bundle is None:
+        return None
     key = graphview.ref_key(ref) or bundle["me"].get("key")
     mentions, stated = [], []
     if key:
-        mentions = data.rows(conn, "select c.id, c.document_id, c.text, c.relation, c.position, "
-                                   "c.section, d.path, d.key as doc_key, d.type "
-                                   "from citations c join documents d on d.id = c.document_id "
-                                   "where c.key = ? order by d.id, c.start limit 200", [key])
-        for m in mentions:
-            m["doc_label"] = data.doc_label({"id": m["document_id"], "key": m["doc_key"],
-                                             "type": m["type"], "path": m["path"]})
-        stated = data.rows(conn, "select r.source, r.relation, r.target, r.document_id, d.path, "
-                                 "d.key as doc_key, d.type from relations r join documents d on "
-                                 "d.id = r.document_id where r.source = ? or r.target = ? "
-                                 "order by r.document_id", [key, key])
-        for st in stated:
-            st["doc_label"] = data.doc_label({"id": st["document_id"], "key": st["doc_key"],
-                                              "type": st["type"], "path": st["path"]})
+        mentions = browse.mentions_of(conn, key)
+        stated = browse.stated_about(conn, key)
     bundle.update(node=ref, mentions=mentions, stated=stated,
                   implementer_deadlines=_implementer_deadlines(conn, ref, bundle))
     return bundle
@@ -232,15 +207,15 @@ def _directive_bundle(conn, ref: str):
 
 def _implementer_deadlines(conn, ref: str, bundle: dict) -> list[dict]:
     """Deadlines set by the stored documents implementing `ref` (through any chain): what staff
-    ask after 'who implements it'. Needs the graph; the tables fallback shows none."""
-    if bundle.get("backend") != "graph" or not bundle.get("implementers"):
+    ask after 'who implements it'."""
+    if not bundle.get("implementers"):
         return []
-    from ..query import deadlines as query_deadlines
+    from ..storage.queries import deadlines as query_deadlines
 
     # the transitive implementers were just found for the page: not searched for again
     rows = query_deadlines(graphview._sdb(conn), implementing=bundle["implementers_answer"])
     for r in rows:
-        r["doc_label"] = data.doc_label({"id": r["document_id"], "key": r["document_key"],
+        r["doc_label"] = browse.doc_label({"id": r["document_id"], "key": r["document_key"],
                                          "type": None, "path": r["path"]})
     return rows[:300]
 
@@ -252,6 +227,8 @@ async def directive(datasette, request):
         return await _not_found(datasette, request,
                                 f"Nothing in the database is or cites {what!s}.")
     bundle = await _run(datasette, _directive_bundle, node)
+    if bundle is None:
+        return await _not_found(datasette, request, f"Nothing in the database is {node!s}.")
     return await _page(datasette, request, "directive.html", bundle)
 
 
@@ -269,7 +246,7 @@ def _lineage_payload(conn, ref: str, up: int, down: int, mentions: bool, urls) -
               "source_label": by_ref[e["source"]]["label"], "source_url": by_ref[e["source"]]["url"],
               "target_label": by_ref[e["target"]]["label"], "target_url": by_ref[e["target"]]["url"]}
              for i, e in enumerate(g["edges"]) if e["source"] in ids and e["target"] in ids]
-    return {"focus": g["focus"], "backend": g["backend"], "up": up, "down": down,
+    return {"focus": g["focus"], "up": up, "down": down,
             "mentions": mentions, "truncated": g.get("truncated", False), "nodes": nodes,
             "edges": edges}
 
@@ -316,10 +293,8 @@ def _deadline_args(request):
 
 async def deadlines(datasette, request):
     args = _deadline_args(request)
-    result = await _run(datasette, data.deadlines_by_agency, **args)
-    agencies = await _run(datasette, lambda c: data.rows(
-        c, "select agency, count(*) as n from deadlines where agency is not null "
-           "and agency != '' group by agency order by n desc, agency limit 200"))
+    result = await _run(datasette, browse.deadlines_by_agency, **args)
+    agencies = await _run(datasette, browse.agency_counts)
     return await _page(datasette, request, "deadlines.html",
                        {**result, "args": args, "agencies": agencies,
                         "today": date.today().isoformat()})
@@ -328,9 +303,9 @@ async def deadlines(datasette, request):
 def _ics_rows(conn, args: dict) -> list[dict]:
     import sqlite_utils
 
-    from ..query import deadlines as query_deadlines
+    from ..storage.queries import deadlines as query_deadlines
 
-    shown = data.deadlines_by_agency(conn, **args)
+    shown = browse.deadlines_by_agency(conn, **args)
     ids = {d["id"] for g in shown["groups"] for d in g["deadlines"]}
     all_rows = query_deadlines(sqlite_utils.Database(conn), agency=args.get("agency"))
     return [r for r in all_rows if r["id"] in ids]

@@ -6,7 +6,7 @@ from typing import Optional
 
 import sqlite_utils
 
-from .model import best_date
+from ..model import best_date
 
 
 def find_document(db: sqlite_utils.Database, ref: str) -> Optional[dict]:
@@ -106,17 +106,16 @@ _DUE = "(case when dl.kind = 'start' then dl.due_start else dl.due_end end)"
 
 def deadlines(db: sqlite_utils.Database, *, due_before: Optional[str] = None,
               agency: Optional[str] = None, document: Optional[str] = None,
-              implementing: Optional[str | dict] = None, transitive: bool = False) -> list[dict]:
+              implementing: Optional[dict] = None) -> list[dict]:
     """Stored deadlines, soonest first. `due_before` (ISO) keeps those that fall due before it
     (a start on its first day, anything else on the last day it allows); `agency` matches lead or partner agencies (case-insensitive substring);
     `document` is anything `find_document` accepts; `implementing` keeps the deadlines set by
-    the stored documents that implement that directive (directly, or through intermediate
-    plans with `transitive`), each row with its `lineage` path up to it; `implementing` may also
-    be an answer of `graph.implementers` already at hand."""
+    the stored documents that implement a directive: it is the answer of
+    `graph.implementers(db, KEY, transitive=…)`, and each row gets its `lineage` path up to it."""
     where, args = ["1 = 1"], []
     lineage: dict[int, list[str]] = {}
     if implementing:
-        lineage = _implementing_documents(db, implementing, transitive)
+        lineage = _implementing_documents(db, implementing)
         if not lineage:
             return []
         where.append("dl.document_id in (select value from json_each(?))")
@@ -151,17 +150,9 @@ def deadlines(db: sqlite_utils.Database, *, due_before: Optional[str] = None,
     return out
 
 
-def _implementing_documents(db: sqlite_utils.Database, ref: str | dict,
-                            transitive: bool) -> dict[int, list[str]]:
-    """Stored document id → path of labels up to `ref`, for every stored document of every
-    node that implements `ref` (a node may stand for several stored files). `ref` is a key, or
-    a `graph.implementers` answer."""
-    if isinstance(ref, dict):
-        found = ref
-    else:
-        from . import graph
-
-        found = graph.implementers(db, ref, transitive=transitive)
+def _implementing_documents(db: sqlite_utils.Database, found: dict) -> dict[int, list[str]]:
+    """Stored document id → path of labels up to the directive, for every stored document of
+    every node in `found` (a `graph.implementers` answer; a node may stand for several files)."""
     paths = {imp["node"]["id"]: imp["path"] for imp in found["implementers"]}
     if not paths:
         return {}

@@ -1,4 +1,6 @@
-"""`directives` command line: thin argument parsing over library calls, text or JSON out."""
+"""`directives` command line: thin argument parsing over library calls, text or JSON out.
+The document commands are here; the graph and web commands in graph_commands and web_commands,
+added to the parser by build_parser."""
 from __future__ import annotations
 
 import argparse
@@ -8,12 +10,13 @@ import sys
 import time
 from pathlib import Path
 
-from .readers import OCR_MODES  # light: the readers load their parsers when a file needs them
+from . import graph_commands, web_commands
+from ..readers import OCR_MODES  # light: the readers load their parsers when a file needs them
 
 DEFAULT_DB = "outputs/directives.db"
 OCR_HELP = ("scanned pages: auto (OCR pages without a usable text layer, and images; the "
             "default), always (OCR every PDF page), never (refuse scans)")
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _print_json(obj) -> None:
@@ -22,16 +25,25 @@ def _print_json(obj) -> None:
 
 
 def _db(args):
-    from .store import open_db
+    from ..storage import open_db
 
     return open_db(args.db)
+
+
+def _graph_db(args):
+    """The database with its graph brought up to date: queries never write, the CLI does."""
+    from ..graph import sync
+
+    db = _db(args)
+    sync(db)
+    return db
 
 
 # --------------------------------------------------------------------------- commands
 
 def cmd_ingest(args) -> int:
-    from .ingest import ingest
-    from .progress import Progress, printable
+    from ..ingest import ingest
+    from ..progress import Progress, printable
 
     progress = Progress(sys.stderr, quiet=args.quiet)
 
@@ -41,7 +53,7 @@ def cmd_ingest(args) -> int:
         elif args.verbose:
             progress.message(f"{status}: {path}")
 
-    from .cluster import ClusterError
+    from ..cluster import ClusterError
 
     scheduler = args.scheduler or os.environ.get("DIRECTIVES_SCHEDULER") or None
     try:
@@ -73,9 +85,9 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from .ingest import ingest
-    from .query import summary
-    from .store import open_db
+    from ..ingest import ingest
+    from ..storage.queries import summary
+    from ..storage import open_db
 
     corpus = PROJECT_ROOT / "corpus"
     t0 = time.perf_counter()
@@ -98,8 +110,8 @@ def cmd_demo(args) -> int:
 
 
 def cmd_extract(args) -> int:
-    from .extract import extract_file
-    from .model import DocumentError
+    from ..extract import extract_file
+    from ..model import DocumentError
 
     try:
         rec = extract_file(args.file, ocr=args.ocr)
@@ -135,7 +147,7 @@ def cmd_extract(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from .query import show
+    from ..storage.queries import show
 
     doc = show(_db(args), args.doc)
     if not doc:
@@ -189,7 +201,7 @@ def _reading(reading: dict) -> str:
 
 
 def cmd_search(args) -> int:
-    from .query import search
+    from ..storage.queries import search
 
     rows = search(_db(args), args.query, limit=args.limit)
     if args.format == "json":
@@ -203,9 +215,9 @@ def cmd_search(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from .ingest import missing_files
-    from .progress import printable
-    from .query import status
+    from ..ingest import missing_files
+    from ..progress import printable
+    from ..storage.queries import status
 
     db = _db(args)
     rows = status(db)
@@ -229,7 +241,7 @@ def cmd_status(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluate import evaluate
+    from ..evaluate import evaluate
 
     result = evaluate(args.gold, args.corpus)
     if args.format == "json":
@@ -259,15 +271,22 @@ def cmd_eval(args) -> int:
 
 
 def cmd_deadlines(args) -> int:
-    from .query import deadlines
+    from ..storage.queries import deadlines
 
-    rows = deadlines(_db(args), due_before=args.due_before, agency=args.agency,
-                     document=args.document, implementing=args.implementing,
-                     transitive=args.transitive)
+    implementing = None
+    if args.implementing:
+        from ..graph import implementers
+
+        db = _graph_db(args)
+        implementing = implementers(db, args.implementing, transitive=args.transitive)
+    else:
+        db = _db(args)
+    rows = deadlines(db, due_before=args.due_before, agency=args.agency,
+                     document=args.document, implementing=implementing)
     if args.format == "json":
         _print_json(rows)
     elif args.format == "ics":
-        from .ics import to_ics
+        from ..ics import to_ics
 
         text = to_ics(rows, calname="directives deadlines")
         if args.output:
@@ -351,16 +370,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="with --implementing: also through intermediate plans")
     sp.add_argument("--format", choices=["text", "json", "ics"], default="text")
     sp.add_argument("--output", "-o", help="write to this file (for --format ics)")
-    for register in _extensions():
-        register(sub, add)
+    graph_commands.register(sub, add)
+    web_commands.register(sub, add)
     return p
-
-
-def _extensions():
-    """Command groups defined next to their library (graph queries, deadlines, evaluation)."""
-    from . import cli_extra
-
-    return cli_extra.REGISTER
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-# Importing the graph library registers its after-save hook, so `directives ingest` keeps the
-# graph tables in step document by document (without it they catch up at the first query).
-from . import graph  # noqa: F401
+from .. import graph
 
 
 def _print_json(obj) -> None:
@@ -16,13 +14,16 @@ def _print_json(obj) -> None:
 
 
 def _db(args):
-    from .store import open_db
+    """The database with its graph brought up to date: queries never write, the CLI does."""
+    from ..storage import open_db
 
-    return open_db(args.db)
+    db = open_db(args.db)
+    graph.sync(db)
+    return db
 
 
 def _relations(args):
-    from .graph import LINEAGE
+    from ..graph import LINEAGE
 
     if not getattr(args, "relations", None):
         return LINEAGE
@@ -41,7 +42,7 @@ def _no_match(ref: str) -> int:
 
 
 def cmd_cited_by(args) -> int:
-    from .graph import cited_by
+    from ..graph import cited_by
 
     r = cited_by(_db(args), args.key, year=args.year, issuer=args.issuer, limit=args.limit)
     if not r["targets"]:
@@ -67,7 +68,7 @@ _STATUS_VI = {"replaced": "bị thay thế", "repealed": "bị bãi bỏ", "amen
 
 
 def cmd_validity(args) -> int:
-    from .graph import validity
+    from ..graph import validity
 
     r = validity(_db(args), args.key, year=args.year, issuer=args.issuer)
     if not r["targets"]:
@@ -88,7 +89,7 @@ def cmd_validity(args) -> int:
 
 
 def cmd_cites(args) -> int:
-    from .graph import cites
+    from ..graph import cites
 
     r = cites(_db(args), args.doc)
     if not r["sources"]:
@@ -111,7 +112,7 @@ def cmd_cites(args) -> int:
 
 
 def cmd_implementers(args) -> int:
-    from .graph import implementers
+    from ..graph import implementers
 
     r = implementers(_db(args), args.key, transitive=args.transitive,
                      relations=_relations(args), limit=args.limit, year=args.year,
@@ -147,7 +148,7 @@ def _print_tree(item: dict, prefix: str = "", last: bool = True, top: bool = Tru
 
 
 def cmd_trace(args) -> int:
-    from .graph import trace
+    from ..graph import trace
 
     r = trace(_db(args), args.ref, relations=_relations(args), limit=args.limit)
     if not r["roots"]:
@@ -163,7 +164,7 @@ def cmd_trace(args) -> int:
 
 
 def cmd_coverage(args) -> int:
-    from .graph import coverage
+    from ..graph import coverage
 
     r = coverage(_db(args), args.key, relations=_relations(args))
     if r["directive"] is None:
@@ -193,7 +194,7 @@ def cmd_coverage(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .graph import export
+    from ..graph import export
 
     rels = tuple(r.strip() for r in args.relations.split(",")) if args.relations else None
     text = export(_db(args), args.format, args.output, relations=rels)
@@ -205,7 +206,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    from .graph import stats
+    from ..graph import stats
 
     r = stats(_db(args), top=args.top, pagerank=not args.no_pagerank)
     if args.format == "json":
@@ -226,7 +227,7 @@ def cmd_stats(args) -> int:
 
 
 def cmd_ambiguities(args) -> int:
-    from .graph import ambiguities
+    from ..graph import ambiguities
 
     rows = ambiguities(_db(args), limit=args.limit)
     if args.format == "json":
@@ -241,9 +242,11 @@ def cmd_ambiguities(args) -> int:
 
 
 def cmd_rebuild(args) -> int:
-    from .graph import rebuild
+    from ..graph import rebuild
 
-    r = rebuild(_db(args), progress=lambda m: print(m, file=sys.stderr))
+    from ..storage import open_db
+
+    r = rebuild(open_db(args.db), progress=lambda m: print(m, file=sys.stderr))
     print(f"{r['documents']} documents, {r['mentions']} mentions → {r['nodes']} nodes, "
           f"{r['edges']} edges")
     return 0

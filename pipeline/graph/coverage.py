@@ -1,0 +1,141 @@
+"""Coverage of a directive: its recipients, and which of them issued an implementing document."""
+from __future__ import annotations
+
+import json
+import re
+from typing import Optional, Sequence
+
+from .identity import COMMITTEE_OF_UNIT, norm_issuer
+from .queries import LINEAGE, _ready, implementers, nodes_by_id, resolve_ref
+
+
+# --------------------------------------------------------------------------- coverage
+
+_RECIPIENT_ABBREV = {"TT": "Thường trực", "TT.": "Thường trực", "MN": "mầm non",
+                     "PT": "phổ thông", "TTĐT": "thông tin điện tử", "PCT": "Phó Chủ tịch",
+                     "CT": "Chủ tịch"}
+_NOT_BODIES = re.compile(r"^(?:lưu|trang (?:thông tin|ttđt)|cổng thông tin|website|như trên)",
+                         re.I)
+_FOR_REPORT = re.compile(r"\((?:b/c|để b/c|báo cáo)\)|\bb/c\b", re.I)
+_UNIT_NAMES = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
+
+
+def _places(issuer_norm: Optional[str]) -> dict[str, str]:
+    """unit → place name as the issuer states it ('… thành phố lai châu' → thành phố: lai châu)."""
+    out = {}
+    if not issuer_norm:
+        return out
+    for unit in sorted(_UNIT_NAMES, key=len, reverse=True):
+        m = re.search(rf"(?:^| ){unit} (\S+(?: \S+){{0,2}})$", issuer_norm)
+        if m and unit not in out:
+            out[unit] = m.group(1)
+    return out
+
+
+def recipient_bodies(recipient: str, places: dict[str, str]) -> list[str]:
+    """Normalised body patterns a recipient line names. 'TT: Thành ủy, HĐND, UBND thành phố' →
+    thành ủy / hội đồng nhân dân thành phố / ủy ban nhân dân thành phố (place completed from the
+    directive's own issuer); 'UBND các xã, phường' → ủy ban nhân dân xã / … phường (any)."""
+    r = re.sub(r"\([^)]*\)", " ", recipient)
+    r = re.sub(r"^\s*(?:TT|Thường trực)\s*[:.]\s*", "", r)
+    for k, v in _RECIPIENT_ABBREV.items():
+        r = re.sub(rf"(?<![\w&]){re.escape(k)}(?![\w&])", v, r)
+    m = re.match(r"^(.*?)\bcác\s+(.+)$", r)
+    items: list[str]
+    if m and m.group(1).strip():
+        head = m.group(1).strip()
+        items = [f"{head} {x.strip()}" for x in re.split(r",", m.group(2)) if x.strip()]
+    else:
+        items = [x.strip() for x in re.split(r"[,;]", r) if x.strip()]
+        if items and m is None:
+            tail = next((u for u in sorted(_UNIT_NAMES, key=len, reverse=True)
+                         if re.search(rf"\b{u}$", items[-1].casefold())), None)
+            if tail:
+                items = [x if any(re.search(rf"\b{u}\b", x.casefold()) for u in _UNIT_NAMES)
+                         or x.casefold().endswith(" ủy") or x.casefold().endswith("ủy")
+                         else f"{x} {tail}" for x in items]
+    out = []
+    for it in items:
+        n = norm_issuer(re.sub(r"^các\s+", "", it.strip(), flags=re.I))
+        if not n:
+            continue
+        out.append(_complete_place(n, places))
+    return list(dict.fromkeys(out))
+
+
+def _complete_place(n: str, places: dict[str, str]) -> str:
+    """'ủy ban nhân dân thành phố' / 'thành ủy' inside a city's directive → that city's."""
+    for unit, name in places.items():
+        committee = COMMITTEE_OF_UNIT.get(unit)
+        for level in (unit, committee):
+            if level and (n == level or n.endswith(" " + level)):
+                return f"{n} {name}"
+    return n
+
+
+def _body_matches(pattern: str, issuer: Optional[str]) -> bool:
+    if not issuer:
+        return False
+    return issuer == pattern or issuer.startswith(pattern + " ")
+
+
+def coverage(db, ref: str, *, relations: Sequence[str] = LINEAGE) -> dict:
+    """For a directive: its recipients ('Nơi nhận') and, for each body among them, the
+    implementing documents (direct or through a chain) that body issued; bodies with none are
+    listed as missing. Archive and web-page lines are not bodies; '(b/c)' lines are sent for
+    information and are not expected to implement. Each implementing document is given as
+    {label, issuer, path (its file), document_id, node_id, chain (labels up to the directive),
+    depth}."""
+    conn = _ready(db)
+    roots = resolve_ref(db, ref)
+    nodes = nodes_by_id(db, roots)
+    docs = [n for n in nodes.values() if n["document_id"]]
+    result = {"query": ref, "directive": docs[0] if docs else (nodes[roots[0]] if roots else None),
+              "recipients": [], "covered": [], "missing": [], "implementers": []}
+    if not docs:
+        result["note"] = "not ingested: its recipients are unknown"
+        return result
+    d = docs[0]
+    row = conn.execute("select recipients, issuer from documents where id = ?",
+                       [d["document_id"]]).fetchone()
+    recipients = json.loads(row[0] or "[]")
+    places = _places(norm_issuer(row[1]))
+    imp = implementers(db, f"node:{d['id']}", transitive=True, relations=relations)
+    impl_docs = []
+    for it in imp["implementers"]:
+        n = it["node"]
+        if n["document_id"]:
+            iss = conn.execute("select issuer from documents where id = ?",
+                               [n["document_id"]]).fetchone()[0]
+            impl_docs.append({"label": n["label"], "issuer": iss, "norm": norm_issuer(iss),
+                              "path": n["path"], "document_id": n["document_id"],
+                              "node_id": n["id"], "chain": it["path"], "depth": it["depth"]})
+    used = set()
+    for rec in recipients:
+        if _NOT_BODIES.match(rec.strip()):
+            continue
+        bodies = recipient_bodies(rec, places)
+        if not bodies:
+            continue
+        for_report = bool(_FOR_REPORT.search(rec))
+        matched = []
+        for b in bodies:
+            hits = [x for x in impl_docs if _body_matches(b, x["norm"])]
+            matched.append({"body": b, "implemented_by": [
+                {k: x[k] for k in ("label", "issuer", "path", "document_id", "node_id", "chain",
+                                   "depth")} for x in hits]})
+            used.update(x["label"] for x in hits)
+        entry = {"recipient": rec, "for_report": for_report, "bodies": matched,
+                 "collective": bool(re.search(r"\bcác\b", rec, re.I))}
+        result["recipients"].append(entry)
+        for m in matched:
+            row_ = {"recipient": rec, "body": m["body"],
+                    "implemented_by": [x["label"] for x in m["implemented_by"]]}
+            if m["implemented_by"]:
+                result["covered"].append(row_)
+            elif not for_report:
+                result["missing"].append(row_)
+    result["implementers"] = [
+        {**{k: x[k] for k in ("label", "issuer", "path", "document_id", "node_id", "chain",
+                              "depth")}, "recipient": x["label"] in used} for x in impl_docs]
+    return result
