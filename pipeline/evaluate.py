@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Optional
 
-from .citations import strongest_relation
+from .domain import strongest
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict:
@@ -53,7 +53,7 @@ def distinct_cited(citations: list[dict]) -> dict[str, dict]:
             vals = Counter(m[field] for m in ms if m.get(field))
             return vals.most_common(1)[0][0] if vals else None
         out[key] = {"key": key, "date": most("date"), "issuer": most("issuer"),
-                    "relation": strongest_relation([m["relation"] for m in ms])}
+                    "relation": strongest([m["relation"] for m in ms])}
     return out
 
 

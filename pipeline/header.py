@@ -44,6 +44,7 @@ import re
 from functools import lru_cache
 from typing import Optional
 
+from .domain import UNITS
 from .model import Header, Line, Text
 from .resources import load
 from .sections import candidates, find_footer, looks_like_name, parse_sections
@@ -628,7 +629,7 @@ def _parse_number(h: Header, m: re.Match) -> None:
         h.type = "Luật"  # 'Luật số: 31/2024/QH15': a law (a resolution of the Quốc hội has 'Số:')
 
 
-_PLACE_LOWER = {"thành", "phố", "tỉnh", "huyện", "quận", "thị", "xã", "phường", "trấn"}
+_PLACE_LOWER = {word for unit in UNITS for word in unit.split()}  # the syllables of the units
 
 
 _NOT_PLACES = frozenset(("từ", "trước", "đến", "sau", "vào", "trong", "kể", "tính", "cho", "tới"))

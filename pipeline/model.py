@@ -5,9 +5,10 @@ Every stage takes and returns these plain dataclasses, so each is testable on a 
 """
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Optional
+
+from .domain import best_date
 
 
 class DocumentError(Exception):
@@ -118,15 +119,6 @@ class Header:
         """The most precise date known: ISO day, else 'YYYY-MM' from a draft's blank-day date
         line ('ngày tháng 9 năm 2024'), else the year; None when nothing is known."""
         return best_date(self.date, self.date_text, self.year)
-
-
-def best_date(date: Optional[str], date_text: Optional[str], year: Optional[int]) -> Optional[str]:
-    if date:
-        return date
-    m = re.search(r"tháng\s+(\d{1,2})\s+năm\s+(\d{4})", date_text or "")
-    if m and 1 <= int(m.group(1)) <= 12:
-        return f"{m.group(2)}-{int(m.group(1)):02d}"
-    return str(year) if year else None
 
 
 @dataclass

@@ -18,7 +18,7 @@ from .parse import Found, find_citations, find_short_forms
 from .relations import classify
 from .resolve import resolve
 
-__all__ = ["extract_citations", "strongest_relation"]
+__all__ = ["extract_citations"]
 
 
 def _positions(text: Text | None, s: str, cits: list[Found], header: Optional[Header],
@@ -64,13 +64,6 @@ def _section_of(sections: Sequence[Section], starts: list[int], offset: int) -> 
             if sec.level == 1:
                 break
     return best.id if best else None
-
-
-def strongest_relation(relations: list[str]) -> str:
-    from .grammar import grammar
-
-    order = grammar().strength
-    return min(relations, key=lambda r: order.index(r) if r in order else len(order))
 
 
 def extract_citations(text: Union[Text, str], *, header: Optional[Header] = None,

@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..domain import fold
 from ..resources import load
 
 UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
@@ -59,20 +60,6 @@ YEAR_AFTER = re.compile(
 ROMAN = re.compile(r"^[IVXLC]{1,7}$")
 
 
-def fold(s: str) -> str:
-    """Case- and Đ-insensitive comparison form of a symbol part: 'ThU' → 'THU', 'QĐ' → 'QD',
-    'TƯ' → 'TW'."""
-    return s.upper().replace("Đ", "D").replace("Ð", "D").replace("Ư", "W")
-
-
-def fold_text(s: str) -> str:
-    """How people type Vietnamese on a phone: no tone or vowel marks, 'd' for 'đ', lower case
-    ('Giáo dục' and 'giao duc' and 'GIÁO DỤC' fold alike; '13/2023/NĐ-CP' → '13/2023/nd-cp').
-    For words people search; `fold` is for symbol parts."""
-    s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D").replace("Ð", "D"))
-    return "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
-
-
 @dataclass(frozen=True)
 class Grammar:
     noun_to_type: dict            # lower-case noun → type code
@@ -102,7 +89,6 @@ class Grammar:
     head_positions: dict
     chain_fillers: list
     cue_adverbs: tuple
-    strength: list
 
 
 def _index_by_last_word(nouns: list) -> dict:
@@ -181,7 +167,6 @@ def grammar() -> Grammar:
         head_positions={k: set(v) for k, v in rel["head_positions"].items() if not k.startswith("_")},
         chain_fillers=sorted(rel["chain_fillers"], key=len, reverse=True),
         cue_adverbs=tuple(sorted(rel["cue_adverbs"]["words"], key=len, reverse=True)),
-        strength=rel["strength"],
     )
 
 

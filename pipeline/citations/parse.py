@@ -15,8 +15,6 @@ from .grammar import (DATE_NUMERIC, DATE_WORDS, ISSUER_HEAD, NUMBER, QUOTE, ROMA
                       TERM, TITLE_ABOUT, TITLE_END, WORD, YEAR_AFTER, BARE_NUMBER, fold,
                       form_code_before, grammar, noun_before)
 
-_UNIT_TAIL = re.compile(r"(?:^|\s)(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)$")
-_COMMITTEE = re.compile(r"^(Tỉnh ủy|Thành ủy|Huyện ủy|Quận ủy|Thị ủy)$")
 
 
 @dataclass

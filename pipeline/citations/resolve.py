@@ -9,6 +9,7 @@ import re
 from collections import Counter, defaultdict
 from typing import Optional
 
+from ..domain import UNIT_OF_COMMITTEE
 from ..resources import load
 from .grammar import UPPER
 from .parse import Found, expand_issuer, read_issuer
@@ -21,8 +22,6 @@ _COMMITTEE_NAME = re.compile(rf"(Tỉnh [uủ]ỷ?|Thành [uủ]ỷ?|Huyện [u�
 # 'Thành phố' capitalised is how Hà Nội's and Hồ Chí Minh City's own documents name the city
 _BARE_UNIT = re.compile(r"(?:^|\s)([tT]ỉnh|[tT]hành phố|huyện|quận|thị xã|thị trấn|phường)$")
 _BARE_COMMITTEE = re.compile(r"(?:^|\s)(Tỉnh ủy|Thành ủy|Huyện ủy|Quận ủy|Thị ủy)$")
-COMMITTEE_UNIT = {"Tỉnh ủy": "tỉnh", "Thành ủy": "thành phố", "Huyện ủy": "huyện",
-                  "Quận ủy": "quận", "Thị ủy": "thị xã"}
 _COORD_GAP = re.compile(r"^\s*(?:,|và|,\s*và|;)?\s*$")
 # words that start a place-looking phrase but are not names ("tỉnh Về", sentence starts)
 _NOT_NAMES = {"Về", "Và", "Của", "Theo", "Trong", "Tại"}
@@ -46,7 +45,7 @@ def place_names(text: str, own_issuer: Optional[str], own_place: Optional[str]) 
             if name:
                 names[m.group(1)][name] += 1
         for m in _COMMITTEE_NAME.finditer(src):
-            unit = COMMITTEE_UNIT.get(_modern(m.group(1)))
+            unit = UNIT_OF_COMMITTEE.get(_modern(m.group(1)))
             name = _trim_name(m.group(2))
             if unit and name:
                 names[unit][name] += 1
@@ -83,8 +82,8 @@ def complete_relative(issuer: str, places: dict[str, str]) -> str:
         unit = m.group(1).lower()
         return f"{issuer[:m.start(1)]}{unit} {places[unit]}"
     m = _BARE_COMMITTEE.search(issuer)
-    if m and COMMITTEE_UNIT[m.group(1)] in places:
-        return f"{issuer} {places[COMMITTEE_UNIT[m.group(1)]]}"
+    if m and UNIT_OF_COMMITTEE[m.group(1)] in places:
+        return f"{issuer} {places[UNIT_OF_COMMITTEE[m.group(1)]]}"
     return issuer
 
 

@@ -5,7 +5,7 @@ import json
 import re
 from typing import Optional, Sequence
 
-from .identity import COMMITTEE_OF_UNIT, norm_issuer
+from ..domain import COMMITTEE_OF_UNIT, UNITS, norm_issuer
 from .queries import LINEAGE, _ready, implementers, nodes_by_id, resolve_ref
 
 
@@ -17,7 +17,6 @@ _RECIPIENT_ABBREV = {"TT": "Thường trực", "TT.": "Thường trực", "MN": 
 _NOT_BODIES = re.compile(r"^(?:lưu|trang (?:thông tin|ttđt)|cổng thông tin|website|như trên)",
                          re.I)
 _FOR_REPORT = re.compile(r"\((?:b/c|để b/c|báo cáo)\)|\bb/c\b", re.I)
-_UNIT_NAMES = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn")
 
 
 def _places(issuer_norm: Optional[str]) -> dict[str, str]:
@@ -25,7 +24,7 @@ def _places(issuer_norm: Optional[str]) -> dict[str, str]:
     out = {}
     if not issuer_norm:
         return out
-    for unit in sorted(_UNIT_NAMES, key=len, reverse=True):
+    for unit in sorted(UNITS, key=len, reverse=True):
         m = re.search(rf"(?:^| ){unit} (\S+(?: \S+){{0,2}})$", issuer_norm)
         if m and unit not in out:
             out[unit] = m.group(1)
@@ -48,10 +47,10 @@ def recipient_bodies(recipient: str, places: dict[str, str]) -> list[str]:
     else:
         items = [x.strip() for x in re.split(r"[,;]", r) if x.strip()]
         if items and m is None:
-            tail = next((u for u in sorted(_UNIT_NAMES, key=len, reverse=True)
+            tail = next((u for u in sorted(UNITS, key=len, reverse=True)
                          if re.search(rf"\b{u}$", items[-1].casefold())), None)
             if tail:
-                items = [x if any(re.search(rf"\b{u}\b", x.casefold()) for u in _UNIT_NAMES)
+                items = [x if any(re.search(rf"\b{u}\b", x.casefold()) for u in UNITS)
                          or x.casefold().endswith(" ủy") or x.casefold().endswith("ủy")
                          else f"{x} {tail}" for x in items]
     out = []

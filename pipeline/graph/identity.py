@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional, Sequence
 
+from ..domain import best_date as document_date, is_bare, norm_issuer
 from ..resources import load
 
 CANDIDATE_CAP = 200          # ambiguous nodes record at most this many candidates
@@ -23,15 +24,9 @@ _NORMATIVE = re.compile(r"^\d+[A-Za-z]?/(?P<year>(?:19|20)\d\d)/(?P<symbol>\S+)$
 _STATE = re.compile(r"^\d+[A-Za-z]?/(?P<symbol>\S+)$")
 _NATIONAL_CONGRESS = (1976, 1982, 1986, 1991, 1996, 2001, 2006, 2011, 2016, 2021, 2026)
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-_BARE_UNITS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn",
-               "tỉnh ủy", "thành ủy", "huyện ủy", "quận ủy", "thị ủy", "đảng ủy")
-_ROLE_PREFIXES = ("ban thường vụ ", "thường trực ", "tm. ", "t/m ", "tm ")
-COMMITTEE_OF_UNIT = {"tỉnh": "tỉnh ủy", "thành phố": "thành ủy", "huyện": "huyện ủy",
-                      "quận": "quận ủy", "thị xã": "thị ủy"}
-_PARTY_BODY = re.compile(r"^(?:ban chấp hành )?đảng bộ (tỉnh|thành phố|huyện|quận|thị xã) (.+)$")
-
-
 def _fold(s: str) -> str:
+    """Not domain.fold: 'Ð' and 'Ư' are kept here, as the graph has always compared keys (a key
+    reaching the graph is canonical already, with 'Đ' and 'TW')."""
     return s.upper().replace("Đ", "D")
 
 
@@ -39,18 +34,9 @@ def _fold(s: str) -> str:
 def _issuer_data():
     iss = load("issuers")
     types = load("doc_types")
-    abbrev = sorted(iss["abbreviations"].items(), key=lambda kv: len(kv[0]), reverse=True)
-    alternatives = "|".join(re.escape(k) for k, _ in abbrev)
-    abbrev_re = re.compile(r"(?<![\w&])(" + alternatives + r")(?![\w&])")
-    spelling = {k: v for k, v in iss["spelling"].items()}
-    spelling_re = re.compile(r"\w+")
-    canonical = {k.casefold(): v.casefold() for k, v in iss["canonical"].items()
-                 if not k.startswith("_")}
     national = {_fold(k) for k in iss["symbol_issuers"]}
     type_codes = {_fold(k) for k in types["types"]}
-    return dict(abbrev=dict(abbrev), abbrev_re=abbrev_re, spelling=spelling,
-                spelling_re=spelling_re, canonical=canonical, national=national,
-                type_codes=type_codes)
+    return dict(national=national, type_codes=type_codes)
 
 
 def normalise_key(key: Optional[str]) -> Optional[str]:
@@ -91,39 +77,6 @@ def issuer_needed(key: str, fam: Optional[str] = None) -> bool:
     national = _issuer_data()["national"]
     parts = _symbol_issuer_parts(m.group("symbol"))
     return not parts or not all(re.sub(r"\d+$", "", _fold(p)) in national for p in parts)
-
-
-def norm_issuer(s: Optional[str]) -> Optional[str]:
-    """Comparison form of an issuing body: abbreviations expanded, old tone marks modernised,
-    case folded, standing-committee and chairman prefixes dropped ('Ban Thường vụ Tỉnh ủy Lai
-    Châu' and 'Tỉnh ủy Lai Châu' number their documents in one series)."""
-    if not s:
-        return None
-    d = _issuer_data()
-    s = unicodedata.normalize("NFC", s)
-    s = d["spelling_re"].sub(lambda m: d["spelling"].get(m.group(0), m.group(0)), s)
-    s = d["abbrev_re"].sub(lambda m: d["abbrev"][m.group(1)], s)
-    s = re.sub(r"\s+", " ", s.casefold()).strip(" .,;:-–")
-    changed = True
-    while changed:
-        changed = False
-        for p in _ROLE_PREFIXES:
-            if s.startswith(p):
-                s, changed = s[len(p):].lstrip(), True
-    if s.startswith("chủ tịch ủy ban nhân dân"):
-        s = s[len("chủ tịch "):]
-    m = _PARTY_BODY.match(s)
-    if m:
-        s = f"{COMMITTEE_OF_UNIT[m.group(1)]} {m.group(2)}"
-    s = d["canonical"].get(s, s)
-    return s or None
-
-
-def is_bare(issuer: Optional[str]) -> bool:
-    """A body named by its level only ('tỉnh ủy', 'ủy ban nhân dân huyện')."""
-    if not issuer:
-        return False
-    return any(issuer == u or issuer.endswith(" " + u) for u in _BARE_UNITS)
 
 
 def _roman(s: Optional[str]) -> Optional[int]:
@@ -238,16 +191,6 @@ def draft_tuple(type_: Optional[str], issuer: Optional[str], date: Optional[str]
         th = hashlib.sha1(t.encode("utf-8")).hexdigest()[:12] if t else ""
         grp = f"draft|{type_ or ''}|{iss}|{date or ''}|{th}"
     return Tup(grp, grp, None, "draft", None, None, iss, False, True)
-
-
-def document_date(date: Optional[str], date_text: Optional[str], year) -> Optional[str]:
-    """ISO date, or YYYY-MM / YYYY when the day (or month) is left blank, as in drafts."""
-    if date:
-        return date
-    m = re.search(r"tháng\s+(\d{1,2})\s+năm\s+(\d{4})", date_text or "")
-    if m and 1 <= int(m.group(1)) <= 12:
-        return f"{m.group(2)}-{int(m.group(1)):02d}"
-    return str(year) if year else None
 
 
 def document_tuple(doc: dict) -> Optional[Tup]:

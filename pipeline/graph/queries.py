@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 from ..citations.parse import find_citations
-from ..resources import load
+from ..domain import relation_rank
 from ..storage.queries import find_document
 from .contributions import POSITIONS
 from .identity import norm_issuer, normalise_key
@@ -115,28 +114,6 @@ def resolve_ref(db, ref: str, *, year: Optional[int] = None,
     return []
 
 
-@lru_cache(maxsize=1)
-def _strength_order() -> dict[str, int]:
-    return {r: i for i, r in enumerate(load("relations")["strength"])}
-
-
-def _strength(rel: str) -> int:
-    """Rank of a relation, strongest first (models/relations.json: implements, based_on, …)."""
-    order = _strength_order()
-    return order.get(rel, len(order))
-
-
-def strength_order() -> tuple[str, ...]:
-    """Relations, strongest first (models/relations.json)."""
-    return tuple(load("relations")["strength"])
-
-
-def strongest(relations: Iterable[Optional[str]]) -> str:
-    """The strongest of `relations` ('mentions' when there is none)."""
-    rels = [r for r in relations if r]
-    return min(rels, key=_strength) if rels else "mentions"
-
-
 def edges_among(db, node_ids: Iterable[int], relations: Sequence[str]) -> list[dict]:
     """The edges between the given nodes along `relations`, one per (source, target): the
     strongest relation, cited evidence before stated."""
@@ -149,7 +126,7 @@ def edges_among(db, node_ids: Iterable[int], relations: Sequence[str]) -> list[d
             "and target in (select value from json_each(?)) "
             "order by source, target, relation, origin", [*relations, ids, ids]):
         old = best.get((s, t))
-        if old is None or _strength(rel) < _strength(old["relation"]):
+        if old is None or relation_rank(rel) < relation_rank(old["relation"]):
             best[(s, t)] = {"source": s, "target": t, "relation": rel, "origin": origin}
     return list(best.values())
 
@@ -186,7 +163,7 @@ def cited_by(db, ref: str, *, year=None, issuer=None, limit: Optional[int] = Non
         if first_date and (s["first_date"] is None or first_date < s["first_date"]):
             s["first_date"] = first_date
         s["first_key"] = min(s["first_key"], first_key or "")
-        if _strength(rel) < _strength(s["ev_rel"]):
+        if relation_rank(rel) < relation_rank(s["ev_rel"]):
             s["evidence"], s["ev_rel"] = ev, rel
     order = sorted(by_source, key=lambda k: (by_source[k]["first_date"] or "9999",
                                              by_source[k]["first_key"]))
@@ -210,7 +187,7 @@ def cited_by(db, ref: str, *, year=None, issuer=None, limit: Optional[int] = Non
         positions = [p for e in s["edges"] for p in where[e][0]]
         sections = [x for e in s["edges"] for x in where[e][1]]
         citing.append({
-            "node": n, "label": n["label"], "relation": min(s["relations"], key=_strength),
+            "node": n, "label": n["label"], "relation": min(s["relations"], key=relation_rank),
             "relations": s["relations"], "mentions": s["mentions"],
             "date": s["first_date"] or n["date"], "evidence": s["evidence"],
             "positions": [p for p in POSITIONS if p in positions],
@@ -257,11 +234,11 @@ def cites(db, ref: str) -> dict:
             p["evidence"] = ev
     out = []
     for p in per.values():
-        p["relation"] = sorted(p["relations"], key=_strength)[0]
+        p["relation"] = sorted(p["relations"], key=relation_rank)[0]
         p["positions"] = [x for x in POSITIONS if x in p["positions"]]
         p["sections"] = list(dict.fromkeys(x for x in p["sections"] if x))
         out.append(p)
-    out.sort(key=lambda p: (_strength(p["relation"]), p["label"]))
+    out.sort(key=lambda p: (relation_rank(p["relation"]), p["label"]))
     stated = [{"source": nodes[s]["label"], "relation": rel, "target": nodes[t]["label"],
                "source_node": s, "target_node": t, "mentions": n, "evidence": ev}
               for s, rel, t, n, ev in stated_rows]
@@ -392,7 +369,7 @@ def _bfs_tree(roots, edges, nodes, *, down: bool) -> dict[int, tuple[int, list]]
         else:
             adj[s].append((t, (s, t, rel, origin)))
     for k in adj:
-        adj[k].sort(key=lambda x: (_strength(x[1][2]), nodes[x[0]]["ident"] if x[0] in nodes
+        adj[k].sort(key=lambda x: (relation_rank(x[1][2]), nodes[x[0]]["ident"] if x[0] in nodes
                                    else "", x[1][3]))
     best: dict[int, tuple[int, list]] = {r: (0, []) for r in roots}
     frontier = sorted(roots, key=lambda r: nodes[r]["ident"] if r in nodes else "")
@@ -426,8 +403,8 @@ def trace(db, ref: str, *, relations: Sequence[str] = LINEAGE,
     def children(nid):
         kids = []
         for t, rels in out_edges.get(nid, {}).items():
-            r, o = sorted(rels, key=lambda x: (_strength(x[0]), x[1]))[0]
-            kids.append((_strength(r), nodes[t]["label"], t, r, o))
+            r, o = sorted(rels, key=lambda x: (relation_rank(x[0]), x[1]))[0]
+            kids.append((relation_rank(r), nodes[t]["label"], t, r, o))
         return [(t, r, o) for _, _, t, r, o in sorted(kids)]
 
     def build(root):

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import Any, Iterable, Optional
 
-from ..citations.grammar import fold_text
+from ..domain import fold_text
 from ..resources import load
 
 

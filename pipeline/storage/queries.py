@@ -6,7 +6,7 @@ from typing import Optional
 
 import sqlite_utils
 
-from ..model import best_date
+from ..domain import best_date
 
 
 def find_document(db: sqlite_utils.Database, ref: str) -> Optional[dict]:

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from datasette.utils.asgi import Response
 
-from .. import graph
+from ..domain import relation_rank, strongest
 from ..storage import browse
 from . import graphview
 from .names import PLUGIN_NAME, STATIC_MOUNT
@@ -154,13 +154,11 @@ def _document_bundle(conn, doc_id: int):
         if not key:
             continue
         first = ms[0]
-        cites.append({"key": key, "relation": graph.strongest(m["relation"] for m in ms),
+        cites.append({"key": key, "relation": strongest(m["relation"] for m in ms),
                       "mentions": len(ms), "issuer": first["issuer"], "date": first["date"],
                       "target_doc": first["target_doc"], "first_id": first["id"],
                       "positions": sorted({m["position"] for m in ms if m["position"]})})
-    order = graph.strength_order()
-    cites.sort(key=lambda c: (order.index(c["relation"]) if c["relation"] in order else 99,
-                              -c["mentions"], c["key"]))
+    cites.sort(key=lambda c: (relation_rank(c["relation"]), -c["mentions"], c["key"]))
     unresolved = [c for c in cits if not c["key"]]
     ref = graphview.resolve(conn, doc=str(doc_id)) or doc["node"]
     doc["ref"] = ref
