@@ -7,8 +7,9 @@ month, quarter, half, year or school year (`2025-Q3` → 2025-09-30), or its fir
 A recurrence needs a first occurrence: `FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=15` starts on the next
 15 November on or after the document's date; without a document date, or for a bare
 `FREQ=YEARLY` / an unstated frequency, there is no day to put it on and the deadline is left out
-(never guessed). Lines end in CRLF and are folded at 75 octets; TEXT values are escaped; UIDs
-are a hash of the document, span, text and value, so the same deadline keeps its UID.
+(never guessed). The file is written by icalendar (RFC 5545: CRLF, lines folded at 75 octets, TEXT
+escaped); what is ours is which day an event goes on, its text, and its UID, a hash of the
+document, span, text and value, so the same deadline keeps its UID.
 
 Each dict has the Deadline.to_dict() keys, plus an optional "document": a name (str) or a header
 dict ({"key", "title", "date", "path"}), whose date (ISO, "YYYY-MM" or "YYYY") anchors recurrences;
@@ -22,32 +23,9 @@ import hashlib
 import re
 from typing import Optional
 
+import icalendar
+
 PRODID = "-//directives//Vietnamese plan deadlines//VI"
-
-
-def escape_text(s: str) -> str:
-    """RFC 5545 §3.3.11 TEXT: backslash, semicolon, comma, newline."""
-    s = "" if s is None else str(s)
-    s = s.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
-    return s
-
-
-def fold(line: str) -> str:
-    """Fold a content line at 75 octets (continuations start with one space), never inside a
-    UTF-8 character."""
-    out, cur, size = [], [], 0
-    limit = 75
-    for ch in line:
-        n = len(ch.encode("utf-8"))
-        if size + n > limit:
-            out.append("".join(cur))
-            cur, size = [" "], 1
-            limit = 75
-        cur.append(ch)
-        size += n
-    out.append("".join(cur))
-    return "\r\n".join(out)
 
 
 def _date(s: Optional[str]) -> Optional[dt.date]:
@@ -129,13 +107,11 @@ def _uid(d: dict, docname: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:24] + "@directives"
 
 
-def _stamp(dtstamp) -> str:
+def _stamp(dtstamp) -> dt.datetime:
     if isinstance(dtstamp, str):
-        return dtstamp
+        return dt.datetime.strptime(dtstamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.timezone.utc)
     t = dtstamp or dt.datetime.now(dt.timezone.utc)
-    if t.tzinfo is not None:
-        t = t.astimezone(dt.timezone.utc)
-    return t.strftime("%Y%m%dT%H%M%SZ")
+    return t.astimezone(dt.timezone.utc) if t.tzinfo is not None else t
 
 
 def to_ics(deadlines: list[dict], calname: str, *, dtstamp=None) -> str:
@@ -144,8 +120,12 @@ def to_ics(deadlines: list[dict], calname: str, *, dtstamp=None) -> str:
     dtstamp: the DTSTAMP of every event (datetime, or "YYYYMMDDTHHMMSSZ"); default now (UTC).
     """
     stamp = _stamp(dtstamp)
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH", f"X-WR-CALNAME:{escape_text(calname)}"]
+    cal = icalendar.Calendar()
+    cal.add("version", "2.0")
+    cal.add("prodid", PRODID)
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", icalendar.vText(calname))
     seen = set()
     for d in deadlines or []:
         if not isinstance(d, dict):
@@ -169,17 +149,16 @@ def to_ics(deadlines: list[dict], calname: str, *, dtstamp=None) -> str:
             desc.append(f"task: {d['task']}")
         if docname:
             desc.append(f"document: {docname}")
-        ev = ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp}",
-              f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
-              f"DTEND;VALUE=DATE:{(day + dt.timedelta(days=1)).strftime('%Y%m%d')}"]
+        ev = icalendar.Event()
+        ev.add("uid", uid)
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", day)
+        ev.add("dtend", day + dt.timedelta(days=1))
         if d.get("rrule"):
-            ev.append(f"RRULE:{d['rrule']}")
-        ev.append(f"SUMMARY:{escape_text(_summary(d))}")
-        ev.append(f"DESCRIPTION:{escape_text(chr(10).join(desc))}")
-        cats = [str(d.get("kind") or "deadline")]
-        ev.append(f"CATEGORIES:{escape_text(cats[0])}")
-        ev.append("TRANSP:TRANSPARENT")
-        ev.append("END:VEVENT")
-        lines.extend(ev)
-    lines.append("END:VCALENDAR")
-    return "".join(fold(ln) + "\r\n" for ln in lines)
+            ev.add("rrule", icalendar.vRecur.from_ical(str(d["rrule"])))
+        ev.add("summary", _summary(d))
+        ev.add("description", "\n".join(desc))
+        ev.add("categories", [str(d.get("kind") or "deadline")])
+        ev.add("transp", "TRANSPARENT")
+        cal.add_component(ev)
+    return cal.to_ical().decode("utf-8")

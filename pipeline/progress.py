@@ -1,16 +1,18 @@
-"""Progress of a long ingest, without dependencies.
+"""Progress of a long ingest.
 
-On a terminal: one bar on stderr, redrawn at most a few times a second —
-files done / total, files/s, MB/s, ETA and failures so far. Elsewhere (a log file, a pipe,
-cron): a plain line every `log_every` seconds. Quiet: nothing but the lines passed to
-`message` (errors). Messages never tear the bar: it is cleared, the line printed, then redrawn.
+On a terminal: one bar on stderr drawn by tqdm (files done / total, files/s, ETA, with MB/s and
+failures so far beside it); messages (errors) are printed above it with tqdm.write, so they
+never tear it. Elsewhere (a log file, a pipe, cron): a plain line every `log_every` seconds,
+ours, since a bar redrawn with carriage returns makes a log unreadable. Quiet: nothing but the
+lines passed to `message`.
 """
 from __future__ import annotations
 
-import os
 import sys
 import time
 from typing import Optional, TextIO
+
+from tqdm import tqdm
 
 _CONTROL = {i: f"\\x{i:02x}" for i in range(32)} | {10: "\\n", 13: "\\r", 9: "\\t", 127: "\\x7f"}
 
@@ -34,7 +36,7 @@ def _duration(seconds: float) -> str:
 class Progress:
     def __init__(self, stream: Optional[TextIO] = None, *, quiet: bool = False,
                  tty: Optional[bool] = None, log_every: float = 10.0, redraw_every: float = 0.2,
-                 width: int = 28, label: str = "ingest"):
+                 label: str = "ingest"):
         self.stream = stream if stream is not None else sys.stderr
         self.quiet = quiet
         if tty is None:
@@ -45,17 +47,15 @@ class Progress:
         self.tty = tty
         self.log_every = log_every
         self.redraw_every = redraw_every
-        self.width = width
         self.label = label
+        self._bar: Optional[tqdm] = None
         self.total = 0
         self.done = 0
         self.failed = 0
         self.unchanged = 0
         self.bytes = 0
         self.t0 = time.monotonic()
-        self._last_draw = 0.0
         self._last_log = self.t0
-        self._drawn = False
 
     # ---------------------------------------------------------------- events
     def start(self, total: int) -> None:
@@ -63,7 +63,10 @@ class Progress:
         self.t0 = self._last_log = time.monotonic()
         if not self.quiet and not self.tty and total:
             self._write(f"{self.label}: {total} files to check\n")
-        self._draw(force=True)
+        if self.tty and not self.quiet:
+            self._bar = tqdm(total=total, desc=self.label, unit="file", file=self.stream,
+                             mininterval=self.redraw_every, dynamic_ncols=True, leave=True)
+            self._bar.set_postfix_str(self._postfix(), refresh=True)
 
     def advance(self, status: str, nbytes: int = 0) -> None:
         self.done += 1
@@ -74,25 +77,27 @@ class Progress:
         else:
             self.bytes += nbytes
         now = time.monotonic()
-        if self.tty:
-            if now - self._last_draw >= self.redraw_every:
-                self._draw()
-        elif not self.quiet and now - self._last_log >= self.log_every:
+        if self._bar is not None:
+            self._bar.set_postfix_str(self._postfix(), refresh=False)
+            self._bar.update(1)
+        elif not self.tty and not self.quiet and now - self._last_log >= self.log_every:
             self._last_log = now
             self._write(self.line() + "\n")
 
     def message(self, text: str) -> None:
         """One line (an error) printed above the bar, shown even when quiet."""
-        self._clear()
-        self._write(printable(text) + "\n")
-        self._draw(force=True)
+        if self._bar is not None:
+            tqdm.write(printable(text), file=self.stream)
+        else:
+            self._write(printable(text) + "\n")
 
     def finish(self) -> None:
-        if self.tty and not self.quiet:
-            self._draw(force=True)
-            self._write("\n")
-            self._drawn = False
-        elif not self.quiet and self.total and time.monotonic() - self.t0 >= self.log_every:
+        if self._bar is not None:
+            self._bar.set_postfix_str(self._postfix(), refresh=False)
+            self._bar.close()
+            self._bar = None
+        elif (not self.tty and not self.quiet and self.total
+              and time.monotonic() - self.t0 >= self.log_every):
             self._write(self.line() + "\n")
 
     # ---------------------------------------------------------------- text
@@ -118,34 +123,11 @@ class Progress:
         return (f"{self.label}: {self.done}/{self.total} files ({pct:.0f}%), {fps:.1f} files/s, "
                 f"{mbps:.1f} MB/s, ETA {_duration(eta)}, {self.failed} failed")
 
-    def bar(self) -> str:
-        fps, mbps, eta = self.rates()
-        frac = self.done / self.total if self.total else 1.0
-        full = int(frac * self.width)
-        bar = "#" * full + "-" * (self.width - full)
-        return (f"[{bar}] {self.done}/{self.total} {fps:.1f} files/s {mbps:.1f} MB/s "
-                f"ETA {_duration(eta)} {self.failed} failed")
+    def _postfix(self) -> str:
+        _, mbps, _ = self.rates()
+        return f"{mbps:.1f} MB/s, {self.failed} failed"
 
-    # ---------------------------------------------------------------- drawing
-    def _draw(self, force: bool = False) -> None:
-        if not self.tty or self.quiet:
-            return
-        now = time.monotonic()
-        if not force and now - self._last_draw < self.redraw_every:
-            return
-        self._last_draw = now
-        try:
-            cols = os.get_terminal_size(self.stream.fileno()).columns
-        except (AttributeError, OSError, ValueError):
-            cols = 100
-        self._write("\r\x1b[K" + self.bar()[:max(20, cols - 1)])
-        self._drawn = True
-
-    def _clear(self) -> None:
-        if self._drawn:
-            self._write("\r\x1b[K")
-            self._drawn = False
-
+    # ---------------------------------------------------------------- output
     def _write(self, s: str) -> None:
         try:
             self.stream.write(s)

@@ -7,20 +7,23 @@ from __future__ import annotations
 
 import json
 import os
+from importlib import resources
 from functools import lru_cache
 from pathlib import Path
 
 def _models_dir() -> Path:
-    """Where the data is: $DIRECTIVES_MODELS; else `pipeline/models/` inside an installed wheel
-    (pyproject maps the top-level `models/` there); else `models/` beside the package in a
-    checkout (an editable install)."""
+    """Where the data is: $DIRECTIVES_MODELS; else the package data `pipeline.models` (an
+    installed wheel: pyproject maps the top-level `models/` there), found with importlib.resources;
+    else `models/` beside the package (a checkout used without installing it)."""
     if os.environ.get("DIRECTIVES_MODELS"):
         return Path(os.environ["DIRECTIVES_MODELS"])
-    here = Path(__file__).resolve().parent
-    shipped = here / "models"
-    if (shipped / "doc_types.json").is_file():
-        return shipped
-    return here.parent / "models"
+    try:
+        probe = resources.files("pipeline.models").joinpath("doc_types.json")
+    except ModuleNotFoundError:  # not installed: a checkout on sys.path
+        probe = None
+    if probe is not None and probe.is_file():
+        return Path(str(probe)).parent  # a data folder (no __init__.py): a real directory
+    return Path(__file__).resolve().parent.parent / "models"
 
 
 MODELS_DIR = _models_dir()

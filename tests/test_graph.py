@@ -580,13 +580,8 @@ def test_synthetic_generator_matches_document_by_document_maintenance(tmp_path):
 # --------------------------------------------------------------------------- the real corpus
 
 @pytest.fixture(scope="module")
-def ingested(tmp_path_factory):
-    from pipeline.ingest import ingest
-
-    db_path = tmp_path_factory.mktemp("corpus") / "corpus.db"
-    report = ingest([ROOT / "corpus"], db_path)
-    assert not report.failed, report.failed
-    return store.open_db(db_path)
+def ingested(corpus_db_path):
+    return store.open_db(corpus_db_path)
 
 
 def _short(label: str) -> str:

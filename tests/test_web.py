@@ -75,16 +75,20 @@ def _get(url: str, timeout: float = 30):
 
 
 @pytest.fixture(scope="module")
-def web_db(tmp_path_factory) -> Path:
+def web_db(tmp_path_factory, corpus_db_path) -> Path:
+    """The session's ingested corpus, plus a document written to try script injection."""
+    from conftest import copy_db
+
     from pipeline.ingest import ingest
 
     d = tmp_path_factory.mktemp("web")
     script_doc = d / "script_doc.txt"
     script_doc.write_text(SCRIPT_DOC, encoding="utf-8")
     db = d / "directives.db"
-    report = ingest([CORPUS, script_doc], db)
+    copy_db(corpus_db_path, db)
+    report = ingest([script_doc], db, workers=0)
     assert not report.failed, report.failed
-    assert report.ingested == len(list(CORPUS.glob("*.txt"))) + 1
+    assert report.ingested == 1
     return db
 
 

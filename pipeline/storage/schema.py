@@ -182,7 +182,10 @@ def _columns(db, table: str) -> set[str]:
 
 
 def _add_columns(db, table: str, columns) -> None:
+    """Add the columns `table` lacks (a table an early version never made is left alone)."""
     have = _columns(db, table)
+    if not have:
+        return
     for col, sqltype in columns:
         if col not in have:
             db.execute(f"alter table [{table}] add column [{col}] {sqltype}")
