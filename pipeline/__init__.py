@@ -6,12 +6,25 @@ The public API (the CLI is a thin layer over these):
     rec = extract_file("corpus/004_ba6238f9405d9d7b.txt")   # DocumentRecord; rec.to_dict()
     ingest(["corpus"], "outputs/directives.db")               # IngestReport
     db = open_db("outputs/directives.db")                      # sqlite_utils.Database
+
+Importing one extraction stage (`pipeline.citations`, `pipeline.readers`) does not load the
+storage layer or the graph: `open_db` is imported when first asked for, and the ingest module
+loads them when it runs.
 """
+from __future__ import annotations
+
 from .citations import extract_citations
 from .extract import extract_file, extract_string, extract_text
 from .ingest import ingest
 from .model import DocumentError
-from .storage import open_db
 
-__all__ = ["DocumentError", "extract_file", "extract_string", "extract_text",
-           "extract_citations", "ingest", "open_db"]
+__all__ = ["DocumentError", "extract_citations", "extract_file", "extract_string",
+           "extract_text", "ingest", "open_db"]
+
+
+def __getattr__(name: str):
+    if name == "open_db":
+        from .storage import open_db
+
+        return open_db
+    raise AttributeError(f"module 'pipeline' has no attribute {name!r}")

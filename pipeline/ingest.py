@@ -40,11 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from . import graph
 from .filejob import (DEFAULT_MAX_FILE_MB, DEFAULT_MAX_TEXT_MB, MB, Limits, os_reason, process_file)
 from .readers import OCR_MODES, SUPPORTED as READABLE
-from .storage import (file_index, open_db, remove_documents, save_document, save_error,
-                      stored_paths, touch_file, write_transaction)
 
 SUPPORTED = set(READABLE)  # what the readers read (pipeline/readers): one list
 
@@ -365,6 +362,9 @@ def _is_locked(e: sqlite3.OperationalError) -> bool:
 def _write_one(db, item) -> tuple[str, Optional[str]]:
     """Store one result inside the open batch transaction, atomically (a savepoint).
     Returns the final (status, error)."""
+    from . import graph
+    from .storage import save_document, save_error, touch_file
+
     key, kind, sha, size, mtime_ns, payload = item
     try:
         with db.atomic():
@@ -388,6 +388,9 @@ def _write_one(db, item) -> tuple[str, Optional[str]]:
 
 def _flush(db, batch: list, lock_wait: float) -> list[tuple[str, Optional[str]]]:
     """Write `batch` in one transaction; retry while another writer holds the database."""
+    from . import graph
+    from .storage import write_transaction
+
     deadline = time.monotonic() + lock_wait
     while True:
         try:
@@ -528,6 +531,8 @@ def find_missing(index_keys: Iterable[str], roots: Iterable[str | Path],
 def missing_files(db) -> list[str]:
     """Stored paths that no longer exist on disk (relative paths resolve from the current
     folder, as they were given to ingest)."""
+    from .storage import stored_paths
+
     return [p for p in stored_paths(db) if not _exists(p)]
 
 
@@ -599,6 +604,11 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path = "outputs/directive
     address ("tcp://HOST:8786"): extraction runs on that cluster instead of local processes
     (cluster.py), the workers reading files by path or, with `ship_bytes`, getting their bytes.
     """
+    # storage and the graph are loaded here, not when the package is imported: importing one
+    # extraction stage (pipeline.citations) must not load the database layer
+    from . import graph
+    from .storage import file_index, open_db, remove_documents, write_transaction
+
     t0 = time.monotonic()
     paths = [p for p in paths]
     report = IngestReport()

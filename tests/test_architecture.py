@@ -140,3 +140,15 @@ def test_long_modules_say_why(name):
         return
     doc = ast.get_docstring(ast.parse(text)) or ""
     assert LONG_REASON in doc, f"{path.relative_to(ROOT)} has {lines} lines"
+
+
+def test_an_extraction_stage_loads_without_the_storage_layer():
+    import subprocess
+    import sys
+
+    code = ("import sys, pipeline.citations, pipeline.deadlines, pipeline.readers; "
+            "loaded = [m for m in ('sqlite_utils', 'pipeline.storage', 'pipeline.graph') "
+            "if m in sys.modules]; print(loaded)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -362,9 +362,11 @@ def test_workers_zero_runs_in_process(folder, clean, tmp_path):
 def test_the_graph_upkeep_runs_inside_the_batch(tmp_path, monkeypatch):
     """The writer keeps the graph in step itself, in each document's own transaction, and
     leaves nothing for a later sync."""
+    from pipeline import graph
+
     seen = []
-    real = ingest_mod.graph.sync_document
-    monkeypatch.setattr(ingest_mod.graph, "sync_document", lambda db, doc_id: (
+    real = graph.sync_document
+    monkeypatch.setattr(graph, "sync_document", lambda db, doc_id: (
         seen.append((doc_id, db.conn.in_transaction)), real(db, doc_id)))
     src = tmp_path / "src"
     make_folder(src, 3)
@@ -376,7 +378,9 @@ def test_the_graph_upkeep_runs_inside_the_batch(tmp_path, monkeypatch):
 
 
 def test_a_document_the_database_refuses_fails_alone(tmp_path, monkeypatch):
-    real = ingest_mod.graph.sync_document
+    from pipeline import graph
+
+    real = graph.sync_document
 
     def refuse(db, doc_id):
         path = db.execute("select path from documents where id = ?", [doc_id]).fetchone()[0]
@@ -384,7 +388,7 @@ def test_a_document_the_database_refuses_fails_alone(tmp_path, monkeypatch):
             raise ValueError("hook refused")
         real(db, doc_id)
 
-    monkeypatch.setattr(ingest_mod.graph, "sync_document", refuse)
+    monkeypatch.setattr(graph, "sync_document", refuse)
     src = tmp_path / "src"
     make_folder(src, 3)
     db = tmp_path / "x.db"
@@ -441,12 +445,12 @@ def test_printable_escapes_controls_and_undecodable_bytes():
 
 
 def test_every_migration_is_additive_and_can_run_twice(tmp_path):
-    from pipeline.storage import schema
+    from pipeline.storage import schema, write_transaction
 
     db = open_db(tmp_path / "old.db")
     db.execute("insert into documents (path, status) values ('x', 'ok')")
     db.conn.commit()
-    with ingest_mod.write_transaction(db):
+    with write_transaction(db):
         for m in schema.MIGRATIONS:  # again, on a database that has had them all
             m.apply(db)
     assert db.execute("select path, mtime_ns from documents").fetchall() == [("x", None)]
