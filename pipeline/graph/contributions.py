@@ -4,7 +4,7 @@ derivation that incremental sync and the bulk rebuild share."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import NamedTuple, Optional, Sequence
 
 from .identity import Tup, document_date, document_tuple, normalise_key, numbered_tuple, _year_of
 
@@ -26,32 +26,63 @@ class Contribution:
     sections: Optional[str]
 
 
-CIT_COLS = ("id", "key", "type", "number", "year", "date", "issuer", "term", "title",
-             "relation", "position", "section", "text", "start")
+class CitationRow(NamedTuple):
+    """A stored mention, as the graph reads it (select CIT_COLS from citations)."""
+    id: int
+    key: Optional[str]
+    type: Optional[str]
+    number: Optional[str]
+    year: Optional[int]
+    date: Optional[str]
+    issuer: Optional[str]
+    term: Optional[str]
+    title: Optional[str]
+    relation: Optional[str]
+    position: Optional[str]
+    section: Optional[str]
+    text: Optional[str]
+    start: Optional[int]
+
+
+class NodeDocument(NamedTuple):
+    """The stored document a node stands for (select NODE_DOC_COLS from documents)."""
+    id: int
+    key: Optional[str]
+    type: Optional[str]
+    number: Optional[str]
+    year: Optional[int]
+    issuer: Optional[str]
+    date: Optional[str]
+    date_text: Optional[str]
+    title: Optional[str]
+
+
+CIT_COLS = CitationRow._fields
+NODE_DOC_COLS = NodeDocument._fields
 DOC_COLS = ("id", "path", "status", "key", "type", "number", "year", "issuer", "date",
-             "date_text", "title")
+            "date_text", "title")
+DISPLAY_FIELDS = ("key", "type", "number", "year", "term", "issuer", "date", "title")
 
 
-def document_parts(doc: dict, cits: Sequence[tuple], rels: Sequence[tuple],
-                    cache: Optional[dict] = None):
+def document_parts(doc: dict, cits: Sequence[CitationRow], rels: Sequence[tuple],
+                   cache: Optional[dict] = None):
     """What one document contributes: its own tuple, (citation id, tuple, citation row) per
     mention, and its edge contributions (one per cited target and relation, one per stated
-    chain). `cits` rows follow CIT_COLS; `rels` rows are (source, relation, target, evidence)."""
+    chain). `rels` rows are (source, relation, target, evidence)."""
     own = document_tuple(doc)
     cache = {} if cache is None else cache
     links = []
     for c in cits:
-        key = c[1]
-        if not key:
+        if not c.key:
             continue
-        sig = (key, c[4], c[5][:4] if c[5] else None, c[6], c[7])
+        sig = (c.key, c.year, c.date[:4] if c.date else None, c.issuer, c.term)
         t = cache.get(sig)
         if t is None:
-            t = numbered_tuple(key, c[4], c[5], c[6], c[7])
+            t = numbered_tuple(c.key, c.year, c.date, c.issuer, c.term)
             if len(cache) < 2_000_000:
                 cache[sig] = t
         if t is not None:
-            links.append((c[0], t, c))
+            links.append((c.id, t, c))
     contribs: list[Contribution] = []
     if own is None:
         return own, links, contribs
@@ -59,16 +90,16 @@ def document_parts(doc: dict, cits: Sequence[tuple], rels: Sequence[tuple],
     prefix = f"{ddate or '9999'}|{doc.get('path') or ''}|"
     groups: dict[tuple, list] = {}
     first_by_key: dict[str, Tup] = {}
-    for cid, t, c in sorted(links, key=lambda x: (x[2][13] or 0, x[0])):
+    for cid, t, c in sorted(links, key=lambda x: (x[2].start or 0, x[0])):
         first_by_key.setdefault(t.key, t)
-        rel = c[9] or "mentions"
+        rel = c.relation or "mentions"
         g = groups.get((t.ident, rel))
         if g is None:
-            groups[(t.ident, rel)] = [t, 1, c[13] or 0, c[12], [c[10]], [c[11]]]
+            groups[(t.ident, rel)] = [t, 1, c.start or 0, c.text, [c.position], [c.section]]
         else:
             g[1] += 1
-            g[4].append(c[10])
-            g[5].append(c[11])
+            g[4].append(c.position)
+            g[5].append(c.section)
     for (_, rel), (t, n, start, text, positions, sections) in groups.items():
         pos = [p for p in POSITIONS if p in positions] + sorted(
             {p for p in positions if p and p not in POSITIONS})
@@ -95,14 +126,33 @@ def document_parts(doc: dict, cits: Sequence[tuple], rels: Sequence[tuple],
     return own, links, contribs
 
 
-def merge_disp(a: dict, b: dict) -> dict:
-    out = dict(a)
-    for k, v in b.items():
-        if v is not None and (out.get(k) is None or v < out[k]):
-            out[k] = v
-    return out
+# --------------------------------------------------------------------------- display values
+
+def fold_display(cur: dict, new: dict) -> dict:
+    """Fold `new` display values into `cur` (in place) with min(), so that the values shown
+    for an identity or a node do not depend on the order documents came in. The one merge rule:
+    incremental upkeep applies it in SQL (maintain._identity_id), the rebuild here."""
+    for k, v in new.items():
+        if v is not None and (cur.get(k) is None or v < cur[k]):
+            cur[k] = v
+    return cur
 
 
-def disp_of_citation(c: tuple) -> dict:
-    return {"type": c[2], "number": c[3], "year": _year_of(c[4], c[5]), "term": c[7],
-            "issuer": c[6], "date": c[5], "title": c[8]}
+def disp_of_citation(c: CitationRow) -> dict:
+    """What one mention says of the document it cites."""
+    return {"type": c.type, "number": c.number, "year": _year_of(c.year, c.date),
+            "term": c.term, "issuer": c.issuer, "date": c.date, "title": c.title}
+
+
+def node_fields(doc: Optional[NodeDocument], disp: dict, ambiguous: bool,
+                n_documents: int) -> tuple:
+    """A node's row values (key, type, number, year, term, issuer, date, title, status,
+    document_id, documents): a stored document's own header when the node is one (the first
+    by path), else the display values folded over its identities (`disp`, DISPLAY_FIELDS)."""
+    if doc is not None:
+        return (normalise_key(doc.key) or disp.get("key"), doc.type, doc.number,
+                doc.year or disp.get("year"), disp.get("term"), doc.issuer,
+                document_date(doc.date, doc.date_text, doc.year), doc.title, "document",
+                doc.id, n_documents)
+    return (*(disp.get(f) for f in DISPLAY_FIELDS), "ambiguous" if ambiguous else "cited",
+            None, 0)

@@ -3,12 +3,13 @@ writer's transaction (`sync_document`, called by ingest), and `sync` for documen
 without it (the triggers list them in graph_dirty)."""
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Iterable, NamedTuple, Optional
 
 from ..storage import write_transaction
-from .contributions import (CIT_COLS, DOC_COLS, Contribution, disp_of_citation,
-                            document_parts, merge_disp)
-from .identity import CANDIDATE_CAP, Tup, document_date, normalise_key, resolve_group
+from .contributions import (CIT_COLS, DISPLAY_FIELDS, DOC_COLS, NODE_DOC_COLS, CitationRow,
+                            Contribution, NodeDocument, disp_of_citation, document_parts,
+                            fold_display, node_fields)
+from .identity import CANDIDATE_CAP, Tup, document_date, resolve_group
 
 _DIRTY_REBUILD = 5000        # more dirty documents than this (and a fifth of all): bulk rebuild
 
@@ -127,17 +128,31 @@ def _node_of_identity(conn, iid: int) -> Optional[int]:
     return row[0] if row else None
 
 
+class _IdentityRow(NamedTuple):
+    id: int
+    ident: str
+    grp: str
+    key: Optional[str]
+    family: Optional[str]
+    lo: Optional[int]
+    hi: Optional[int]
+    issuer: Optional[str]
+    bare: int
+    full: int
+    node_id: Optional[int]
+
+
 def _resolve_groups(conn, grps: Iterable[str]) -> tuple[list[tuple[int, int, int]], set[int]]:
     """Re-resolve groups whose set of tuples changed. Only partial tuples can move between
     nodes (a full tuple is always its own node), so each group loads its partials and the fulls
     compatible with them. Returns [(identity id, old node, new node)] and the nodes touched."""
     moved: list[tuple[int, int, int]] = []
     touched: set[int] = set()
-    cols = "id, ident, grp, key, family, lo, hi, issuer, bare, full, node_id"
+    cols = ", ".join(_IdentityRow._fields)
     for grp in sorted(set(grps)):
-        rows = conn.execute(f"select {cols} from identities where grp = ? and full = 0",
-                            [grp]).fetchall()
-        partial_nodes = {r[10] for r in rows}
+        rows = [_IdentityRow._make(r) for r in conn.execute(
+            f"select {cols} from identities where grp = ? and full = 0", [grp])]
+        partial_nodes = {r.node_id for r in rows}
         # nodes previously made for partials of this group: their flags are recomputed
         prev = conn.execute("select id from nodes where grp = ? and (ambiguous = 1 or id in "
                             "(select node_id from identities where grp = ? and full = 0))",
@@ -149,9 +164,9 @@ def _resolve_groups(conn, grps: Iterable[str]) -> tuple[list[tuple[int, int, int
                 conn.execute("update nodes set ambiguous = 0, candidates = 0 where id = ?", [nid])
                 conn.execute("delete from node_candidates where node_id = ?", [nid])
             continue
-        loaded = {r[1]: r for r in rows}
+        loaded = {r.ident: r for r in rows}
         for r in rows:
-            lo, hi, issuer, bare = r[5], r[6], r[7], r[8]
+            lo, hi, issuer, bare = r.lo, r.hi, r.issuer, r.bare
             where, args = ["grp = ?", "full = 1"], [grp]
             if lo is not None:
                 where.append("lo between ? and ?")
@@ -164,9 +179,10 @@ def _resolve_groups(conn, grps: Iterable[str]) -> tuple[list[tuple[int, int, int
                 args.append(issuer)
             for f in conn.execute(f"select {cols} from identities where {' and '.join(where)} "
                                   f"order by ident limit ?", args + [CANDIDATE_CAP]):
-                loaded.setdefault(f[1], f)
-        tups = {ident: Tup(r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]), bool(r[9]))
-                for ident, r in loaded.items()}
+                f = _IdentityRow._make(f)
+                loaded.setdefault(f.ident, f)
+        tups = {ident: Tup(r.ident, r.grp, r.key, r.family, r.lo, r.hi, r.issuer, bool(r.bare),
+                           bool(r.full)) for ident, r in loaded.items()}
         assign, nodes = resolve_group(tups.values())
         node_ids = {ni: _node_for_ident(conn, ni, grp) for ni in nodes}
         for ni, info in nodes.items():
@@ -180,11 +196,11 @@ def _resolve_groups(conn, grps: Iterable[str]) -> tuple[list[tuple[int, int, int
                          [int(info["ambiguous"]), len(cands), nid])
         for ident, r in loaded.items():
             new = node_ids[assign[ident]]
-            if r[10] != new:
-                conn.execute("update identities set node_id = ? where id = ?", [new, r[0]])
-                if r[10] is not None:
-                    moved.append((r[0], r[10], new))
-                touched.update(x for x in (r[10], new) if x is not None)
+            if r.node_id != new:
+                conn.execute("update identities set node_id = ? where id = ?", [new, r.id])
+                if r.node_id is not None:
+                    moved.append((r.id, r.node_id, new))
+                touched.update(x for x in (r.node_id, new) if x is not None)
         for nid in touched:
             if not conn.execute("select 1 from nodes where id = ? and grp = ?",
                                 [nid, grp]).fetchone():
@@ -227,25 +243,21 @@ def _refresh_nodes(conn, node_ids: Iterable[int]) -> None:
             conn.execute("delete from node_candidates where node_id = ? or candidate_id = ?",
                          [nid, nid])
             continue
-        docs = conn.execute(
-            "select d.id, d.key, d.type, d.number, d.year, d.issuer, d.date, d.date_text, d.title "
+        docs = [NodeDocument._make(r) for r in conn.execute(
+            f"select {', '.join('d.' + c for c in NODE_DOC_COLS)} "
             "from document_nodes dn join identities i on i.id = dn.identity_id "
             "join documents d on d.id = dn.document_id where i.node_id = ? order by d.path",
-            [nid]).fetchall()
+            [nid])]
+        # the identities' display values, folded with min() (contributions.fold_display) in SQL
         agg = conn.execute(
             "select min(key), min(type), min(number), min(year), min(term), min(issuer_display), "
             "min(date), min(title) from identities where node_id = ?", [nid]).fetchone()
         amb = conn.execute("select ambiguous from nodes where id = ?", [nid]).fetchone()[0]
-        if docs:
-            d = docs[0]
-            vals = [normalise_key(d[1]) or agg[0], d[2], d[3], d[4] or agg[3], agg[4],
-                    d[5], document_date(d[6], d[7], d[4]), d[8], "document", d[0], len(docs)]
-        else:
-            vals = [agg[0], agg[1], agg[2], agg[3], agg[4], agg[5], agg[6], agg[7],
-                    "ambiguous" if amb else "cited", None, 0]
+        vals = node_fields(docs[0] if docs else None, dict(zip(DISPLAY_FIELDS, agg)), bool(amb),
+                           len(docs))
         conn.execute("update nodes set key = ?, type = ?, number = ?, year = ?, term = ?, "
                      "issuer = ?, date = ?, title = ?, status = ?, document_id = ?, documents = ? "
-                     "where id = ?", vals + [nid])
+                     "where id = ?", [*vals, nid])
 
 
 def sync_document(db, doc_id: int) -> None:
@@ -277,8 +289,9 @@ def sync_document(db, doc_id: int) -> None:
     contribs: list[Contribution] = []
     ident_ids: dict[str, int] = {}
     if doc is not None:
-        cits = conn.execute(f"select {', '.join(CIT_COLS)} from citations "
-                            f"where document_id = ? order by start, id", [doc_id]).fetchall()
+        cits = [CitationRow._make(r) for r in conn.execute(
+            f"select {', '.join(CIT_COLS)} from citations where document_id = ? "
+            "order by start, id", [doc_id])]
         rels = conn.execute("select source, relation, target, evidence from relations "
                             "where document_id = ? order by id", [doc_id]).fetchall()
         own, links, contribs = document_parts(doc, cits, rels)
@@ -286,7 +299,7 @@ def sync_document(db, doc_id: int) -> None:
         tups: dict[str, Tup] = {}
         for _, t, c in links:
             tups[t.ident] = t
-            disp[t.ident] = merge_disp(disp.get(t.ident, {}), disp_of_citation(c))
+            fold_display(disp.setdefault(t.ident, {}), disp_of_citation(c))
         for cb in contribs:
             for t in (cb.src, cb.dst):
                 tups.setdefault(t.ident, t)

@@ -9,8 +9,9 @@ from typing import Optional
 
 from ..storage import write_transaction
 from ..storage.schema import GRAPH_INDEXES_SQL, GRAPH_TABLES, statements
-from .contributions import CIT_COLS, DOC_COLS, disp_of_citation, document_parts
-from .identity import Tup, document_date, normalise_key, resolve_group
+from .contributions import (CIT_COLS, DOC_COLS, NODE_DOC_COLS, CitationRow, NodeDocument,
+                            disp_of_citation, document_parts, fold_display, node_fields)
+from .identity import Tup, document_date, resolve_group
 
 
 # --------------------------------------------------------------------------- bulk rebuild
@@ -43,10 +44,7 @@ def rebuild(db, *, progress=None) -> dict:
                 tups.append(t)
                 disp.append(dict(d) if d else {})
             elif d:
-                cur = disp[i - 1]
-                for k, v in d.items():
-                    if v is not None and (cur.get(k) is None or v < cur[k]):
-                        cur[k] = v
+                fold_display(disp[i - 1], d)
             return i
 
         doc_own: list[tuple[int, int, str]] = []
@@ -69,7 +67,7 @@ def rebuild(db, *, progress=None) -> dict:
             while cit_next is not None and cit_next[0] < did:
                 cit_next = cit_cur.fetchone()
             while cit_next is not None and cit_next[0] == did:
-                cits.append(cit_next[1:])
+                cits.append(CitationRow._make(cit_next[1:]))
                 cit_next = cit_cur.fetchone()
             while rel_next is not None and rel_next[0] < did:
                 rel_next = rel_cur.fetchone()
@@ -153,13 +151,7 @@ def rebuild(db, *, progress=None) -> dict:
         agg: dict[int, dict] = {}
         for i, d in enumerate(disp):
             nid = node_of_identity[i + 1]
-            a = agg.get(nid)
-            if a is None:
-                agg[nid] = dict(d, key=tups[i].key)
-            else:
-                for k, v in list(d.items()) + [("key", tups[i].key)]:
-                    if v is not None and (a.get(k) is None or v < a[k]):
-                        a[k] = v
+            fold_display(agg.setdefault(nid, {}), dict(d, key=tups[i].key))
         tups.clear()
         disp.clear()
         ident_ids.clear()
@@ -169,29 +161,20 @@ def rebuild(db, *, progress=None) -> dict:
         for i in range(0, len(wanted), 50_000):
             chunk = wanted[i:i + 50_000]
             for r in conn.execute(
-                    "select id, key, type, number, year, issuer, date, date_text, title "
+                    f"select {', '.join(NODE_DOC_COLS)} "
                     "from documents where id in (select value from json_each(?))",
                     [json.dumps(chunk)]):
-                doc_fields[r[0]] = r
+                doc_fields[r[0]] = NodeDocument._make(r)
 
         def node_values():
             for nid, (ni, grp, info) in enumerate(node_rows, start=1):
-                a = agg.get(nid, {})
                 nd = node_doc.get(nid)
-                if nd:
-                    d = doc_fields[nd[1]]
-                    yield (nid, ni, grp, normalise_key(d[1]) or a.get("key"), d[2], d[3],
-                           d[4] or a.get("year"), a.get("term"), d[5],
-                           document_date(d[6], d[7], d[4]), d[8], "document",
-                           int(info["ambiguous"]), len(info["candidates"]), nd[1], nd[2])
-                else:
-                    yield (nid, ni, grp, a.get("key"), a.get("type"), a.get("number"),
-                           a.get("year"), a.get("term"), a.get("issuer"), a.get("date"),
-                           a.get("title"), "ambiguous" if info["ambiguous"] else "cited",
-                           int(info["ambiguous"]), len(info["candidates"]), None, 0)
+                vals = node_fields(doc_fields[nd[1]] if nd else None, agg.get(nid, {}),
+                                   info["ambiguous"], nd[2] if nd else 0)
+                yield (nid, ni, grp, *vals, int(info["ambiguous"]), len(info["candidates"]))
         conn.executemany(
             "insert into nodes(id, ident, grp, key, type, number, year, term, issuer, date, "
-            "title, status, ambiguous, candidates, document_id, documents) "
+            "title, status, document_id, documents, ambiguous, candidates) "
             "values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", node_values())
         conn.executemany("insert or ignore into node_candidates values (?, ?)", cand_rows)
         n_nodes = len(node_rows)
