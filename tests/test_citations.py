@@ -1,7 +1,7 @@
 """Table-driven tests of the citation grammar on real strings (most from the corpus)."""
-import time
 
 import pytest
+from linearity import assert_linear
 
 from pipeline.citations import extract_citations
 from pipeline.citations.named import find_named
@@ -324,22 +324,20 @@ def test_spans_index_the_text():
     assert c.text == "Chỉ thị số 11/CT-UBND ngày 26/8/2022 của UBND tỉnh Lai Châu"
 
 
-@pytest.mark.parametrize("junk", [
-    "/" * 100_000,
-    "-" * 100_000,
-    "1" * 100_000,
-    "1/" * 50_000,
-    "12-" * 33_000,
-    ("1/KH-" * 20_000),
-    ("Kế hoạch số " * 8_000),
-    ("của " + "Ủy ban " * 15_000),
-    ("ngày 1/1/" * 10_000),
-    ("A-" * 50_000),
+@pytest.mark.parametrize("make, n", [
+    (lambda n: "/" * n, 25_000),
+    (lambda n: "-" * n, 25_000),
+    (lambda n: "1" * n, 25_000),
+    (lambda n: "1/" * n, 12_500),
+    (lambda n: "12-" * n, 8_250),
+    (lambda n: "1/KH-" * n, 5_000),
+    (lambda n: "Kế hoạch số " * n, 2_000),
+    (lambda n: "của " + "Ủy ban " * n, 3_750),
+    (lambda n: "ngày 1/1/" * n, 2_500),
+    (lambda n: "A-" * n, 12_500),
 ])
-def test_adversarial_input_is_linear(junk):
-    t0 = time.perf_counter()
-    extract_citations(junk)
-    assert time.perf_counter() - t0 < 5.0
+def test_adversarial_input_is_linear(make, n):
+    assert_linear(extract_citations, make, n)
 
 
 # (text, [(key, relation)]) — the citing document's relation to each document it cites

@@ -154,3 +154,15 @@ def test_long_repetitions_stay_linear(token):
     cost(200)  # warm the caches
     small, big = cost(2000), cost(8000)
     assert big <= max(6 * small, 0.5), f"{token!r}: {small:.3f} s → {big:.3f} s"
+
+
+def test_the_growth_check_catches_quadratic_work():
+    """tests/linearity.py fails a step whose cost grows with the square of the input."""
+    from linearity import assert_linear
+
+    def quadratic(s: str) -> int:
+        return sum(s.count(ch, i) for i, ch in enumerate(s))
+
+    assert_linear(len, lambda n: "a" * n, 10_000)  # linear passes
+    with pytest.raises(AssertionError, match="for 4x the input"):
+        assert_linear(quadratic, lambda n: "ab" * n, 2_000)
