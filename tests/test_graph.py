@@ -185,6 +185,10 @@ def test_which_numbers_need_the_issuer():
     assert not graph.issuer_needed("88/2014/QH13")
     assert not graph.issuer_needed("09/2024/TT-BGDĐT")
     assert graph.issuer_needed("07/2024/NQ-HĐND")
+    # the graph folds symbols as the citation grammar does (domain.fold): the look-alike Ð
+    # (U+00D0) and an unconverted TƯ name the same bodies as Đ and TW
+    assert not graph.issuer_needed("13/2023/NÐ-CP")
+    assert not graph.issuer_needed("05-NQ/TƯ")
 
 
 def test_resolve_group_is_a_function_of_the_set():

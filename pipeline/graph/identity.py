@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional, Sequence
 
-from ..domain import best_date as document_date, is_bare, norm_issuer
+from ..domain import best_date as document_date, fold, is_bare, norm_issuer
 from ..resources import load
 
 CANDIDATE_CAP = 200          # ambiguous nodes record at most this many candidates
@@ -24,18 +24,12 @@ _NORMATIVE = re.compile(r"^\d+[A-Za-z]?/(?P<year>(?:19|20)\d\d)/(?P<symbol>\S+)$
 _STATE = re.compile(r"^\d+[A-Za-z]?/(?P<symbol>\S+)$")
 _NATIONAL_CONGRESS = (1976, 1982, 1986, 1991, 1996, 2001, 2006, 2011, 2016, 2021, 2026)
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-def _fold(s: str) -> str:
-    """Not domain.fold: 'Ð' and 'Ư' are kept here, as the graph has always compared keys (a key
-    reaching the graph is canonical already, with 'Đ' and 'TW')."""
-    return s.upper().replace("Đ", "D")
-
-
 @lru_cache(maxsize=1)
 def _issuer_data():
     iss = load("issuers")
     types = load("doc_types")
-    national = {_fold(k) for k in iss["symbol_issuers"]}
-    type_codes = {_fold(k) for k in types["types"]}
+    national = {fold(k) for k in iss["symbol_issuers"]}
+    type_codes = {fold(k) for k in types["types"]}
     return dict(national=national, type_codes=type_codes)
 
 
@@ -60,7 +54,7 @@ def family(key: str) -> str:
 
 def _symbol_issuer_parts(symbol: str) -> list[str]:
     parts = [p for p in symbol.split("-") if p]
-    if len(parts) > 1 and _fold(parts[0]) in _issuer_data()["type_codes"]:
+    if len(parts) > 1 and fold(parts[0]) in _issuer_data()["type_codes"]:
         return parts[1:]
     return parts[:1] if len(parts) > 1 else parts
 
@@ -70,13 +64,13 @@ def issuer_needed(key: str, fam: Optional[str] = None) -> bool:
     (central Party codes ending in TW, national state bodies such as CP, TTg, BGDĐT, QH15)."""
     fam = fam or family(key)
     if fam == "party":
-        return not _fold(_PARTY.match(key).group("issuer")).endswith("TW")
+        return not fold(_PARTY.match(key).group("issuer")).endswith("TW")
     m = _NORMATIVE.match(key) or _STATE.match(key)
     if not m:
         return True
     national = _issuer_data()["national"]
     parts = _symbol_issuer_parts(m.group("symbol"))
-    return not parts or not all(re.sub(r"\d+$", "", _fold(p)) in national for p in parts)
+    return not parts or not all(re.sub(r"\d+$", "", fold(p)) in national for p in parts)
 
 
 def _roman(s: Optional[str]) -> Optional[int]:
