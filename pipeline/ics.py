@@ -26,6 +26,8 @@ from typing import Optional
 import icalendar
 
 PRODID = "-//directives//Vietnamese plan deadlines//VI"
+# a document number ('3707/KH-UBND', '09/2024/TT-BGDĐT') has slashes but is no file path
+_KEYLIKE = re.compile(r"^\d+[A-Za-z]?[-/]")
 
 
 def _date(s: Optional[str]) -> Optional[dt.date]:
@@ -43,6 +45,7 @@ def _doc_info(doc, date=None) -> tuple[str, Optional[tuple]]:
         date = doc.get("date") or doc.get("doc_date") or date
     else:
         name = "" if doc is None else str(doc)
+    name = re.split(r"[\\/]", str(name))[-1] if not _KEYLIKE.match(str(name)) else str(name)
     parts = None
     if date:
         m = re.fullmatch(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*", str(date))
@@ -149,6 +152,8 @@ def to_ics(deadlines: list[dict], calname: str, *, dtstamp=None) -> str:
             desc.append(f"task: {d['task']}")
         if docname:
             desc.append(f"document: {docname}")
+        if d.get("url"):
+            desc.append(str(d["url"]))
         ev = icalendar.Event()
         ev.add("uid", uid)
         ev.add("dtstamp", stamp)
@@ -160,5 +165,7 @@ def to_ics(deadlines: list[dict], calname: str, *, dtstamp=None) -> str:
         ev.add("description", "\n".join(desc))
         ev.add("categories", [str(d.get("kind") or "deadline")])
         ev.add("transp", "TRANSPARENT")
+        if d.get("url"):  # the deadline on its document's page
+            ev.add("url", str(d["url"]))
         cal.add_component(ev)
     return cal.to_ical().decode("utf-8")

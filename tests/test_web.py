@@ -273,12 +273,9 @@ def test_the_pages_read_the_graph_on_a_read_only_connection(web_db, ids):
 def test_a_page_says_so_when_the_graph_is_out_of_date(web_db, tmp_path):
     """The server never writes: documents added behind its back give a clear 503 page naming
     the command to run, not a stale answer or a 500."""
-    import asyncio
     import shutil
 
-    import httpx
 
-    from pipeline.web import build_datasette
 
     db_path = tmp_path / "stale.db"
     shutil.copy(web_db, db_path)
@@ -286,14 +283,7 @@ def test_a_page_says_so_when_the_graph_is_out_of_date(web_db, tmp_path):
     conn.execute("insert into graph_dirty(document_id) select min(id) from documents")
     conn.commit()
     conn.close()
-    ds = build_datasette(db_path)
-
-    async def get(path):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=ds.app()),
-                                     base_url="http://localhost") as client:
-            return await client.get(path)
-
-    r = asyncio.run(get("/directive?key=91-KL%2FTW"))
+    r = _app_get(db_path, "/directive?key=91-KL%2FTW")
     assert r.status_code == 503
     assert "graph-rebuild" in r.text and "1 stored document" in r.text
 
@@ -399,7 +389,13 @@ def test_lineage_json_up_and_down(server, ids):
 def test_directive_page_cited_by_implementers_coverage(server, ids):
     status, _, body = _get(server + "/directive?key=91-KL%2FTW")
     assert status == 200
-    assert "Cited by" in body and "Implemented by" in body and "Coverage of its recipients" in body
+    assert '<html lang="vi">' in body  # Vietnamese unless asked otherwise
+    assert "Được trích dẫn bởi" in body and "Được thực hiện bởi" in body
+    assert "Nơi nhận đã thực hiện" in body and "Cited by" not in body
+    _, _, english = _get(server + "/directive?key=91-KL%2FTW&lang=en")
+    assert '<html lang="en">' in english
+    assert "Cited by" in english and "Implemented by" in english
+    assert "Coverage of its recipients" in english
     impl = body[body.index('class="implementers"'):body.index('class="coverage"')]
     assert f'href="/document/{ids["004"]}"' in impl      # 004 implements it through 224-KH/ThU
     assert "224-KH/ThU" in impl and "→" in impl
@@ -466,10 +462,13 @@ def browser():
             b.close()
 
 
-@pytest.fixture
-def page(browser, server):
-    """A page that may talk to the test server only: anything else is blocked and recorded."""
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+@pytest.fixture(params=["desktop"])
+def page(request, browser, server):
+    """A page that may talk to the test server only: anything else is blocked and recorded.
+    `phone`: the same at 390 × 844 CSS pixels, as a phone shows it."""
+    size = {"desktop": (1400, 1000), "phone": (390, 844)}[request.param]
+    ctx = browser.new_context(viewport={"width": size[0], "height": size[1]},
+                              is_mobile=request.param == "phone", has_touch=request.param == "phone")
     pg = ctx.new_page()
     pg.set_default_timeout(20_000)
     host = urllib.parse.urlsplit(server).netloc
@@ -508,7 +507,7 @@ def test_browser_004_citation_click_opens_lineage(page, server, ids):
     cite = page.locator('.doctext a.cite[data-key="224-KH/ThU"]').first
     cite.hover()
     tip = cite.evaluate("el => getComputedStyle(el, '::after').content")
-    for part in ("224-KH/ThU", "Thành ủy Lai Châu", "2024-11-27", "implements"):
+    for part in ("224-KH/ThU", "Thành ủy Lai Châu", "2024-11-27", "quan hệ: thực hiện"):
         assert part in tip, tip
     cite.click()
     page.wait_for_url(re.compile(r"/directive\?key=224-KH%2FThU$"))
@@ -607,3 +606,158 @@ def test_host_check_and_security_headers(server):
 
     assert allowed_hosts("0.0.0.0") is None
     assert {_host_name(h) for h in ("localhost:8001", "127.0.0.1", "[::1]:80")} <= allowed_hosts("127.0.0.1")
+
+
+# --------------------------------------------------------------------------- language, paging,
+# relations, calendars (in process: the app on a database, no server)
+
+def _app_get(db_path, path: str, *, cookies=None):
+    import asyncio
+    import concurrent.futures
+
+    import httpx
+
+    from pipeline.web import build_datasette
+
+    ds = build_datasette(db_path)
+
+    async def get():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=ds.app()),
+                                     base_url="http://localhost", cookies=cookies or {}) as c:
+            return await c.get(path)
+
+    # in a thread of its own: the browser tests' driver keeps an event loop in this one
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, get()).result()
+
+
+def test_vietnamese_by_default_english_on_request_and_remembered(web_db):
+    r = _app_get(web_db, "/")
+    assert '<html lang="vi">' in r.text and "Tìm kiếm" in r.text and "Hạn công việc" in r.text
+    assert "Overview" not in r.text
+    r = _app_get(web_db, "/?lang=en")
+    assert '<html lang="en">' in r.text and "Overview" in r.text
+    assert r.cookies.get("directives_lang") == "en"
+    kept = _app_get(web_db, "/search?q=giao+duc", cookies={"directives_lang": "en"})
+    assert '<html lang="en">' in kept.text and "Search documents" in kept.text
+    # the switch keeps the page and its parameters
+    assert 'href="/search?q=giao+duc&amp;lang=vi"' in kept.text
+
+
+def test_relations_and_recurrences_in_words(web_db, ids):
+    body = _app_get(web_db, f"/document/{ids['004']}").text
+    panel = body[body.index('class="relations-panel"'):body.index('class="outline"')]
+    assert "Thực hiện" in panel and "224-KH/ThU" in panel      # what 004 implements
+    assert "Căn cứ" in panel and "740/KH-BCSD" in panel        # and is based on
+    assert ">implements<" not in panel  # shown in Vietnamese (the class names stay)
+    dl = _app_get(web_db, "/deadlines?since=2000-01-01&past=1&undated=1").text
+    assert "FREQ=" not in dl and "hằng năm" in dl
+    english = _app_get(web_db, "/deadlines?since=2000-01-01&past=1&undated=1&lang=en").text
+    assert "every year" in english and "FREQ=" not in english
+
+
+def test_relations_panel_states_replacement(tmp_path):
+    """A document replaced by a later one says so, with the act and its date."""
+    from test_graph import build, cit, record
+
+    from pipeline.model import Header
+    from pipeline.web import graphview
+
+    old = record("a.txt", Header(type="TT", key="01/2020/TT-BGDĐT", number="01", year=2020,
+                                 issuer="Bộ Giáo dục và Đào tạo", date="2020-01-10",
+                                 title="Quy định A"), [])
+    new = record("b.txt", Header(type="TT", key="05/2024/TT-BGDĐT", number="05", year=2024,
+                                 issuer="Bộ Giáo dục và Đào tạo", date="2024-03-01",
+                                 title="Quy định A mới"),
+                 [cit("01/2020/TT-BGDĐT", "replaces", date="2020-01-10",
+                      issuer="Bộ Giáo dục và Đào tạo")])
+    db = build(tmp_path, [old, new])
+    panel = graphview.relations(db.conn, "01/2020/TT-BGDĐT")
+    assert panel["status"] == "replaced"
+    assert [(a["relation"], a["desc"]["label"]) for a in panel["acts"]] == \
+        [("replaces", "05/2024/TT-BGDĐT")]
+    assert [d["label"] for d in panel["incoming"]["replaces"]] == ["05/2024/TT-BGDĐT"]
+    db.close()
+    body = _app_get(tmp_path / "g.db", "/directive?key=01/2020/TT-BGDĐT").text
+    status = body[body.index('class="validity-status"'):]
+    assert "Bị thay thế bởi" in status[:300] and "05/2024/TT-BGDĐT" in status[:300]
+
+
+def test_a_document_number_typed_as_on_a_phone_goes_straight_to_its_page(web_db):
+    for typed in ("91-KL/TW", "91/KL-TW", "2236/QD-BGDDT", " 2236 / QĐ-BGDĐT "):
+        r = _app_get(web_db, "/search?q=" + urllib.parse.quote(typed))
+        assert r.status_code == 302, typed
+        assert r.headers["location"].startswith("/directive?key="), (typed, r.headers)
+    words = _app_get(web_db, "/search?q=giao+duc")
+    assert words.status_code == 200 and 'class="result"' in words.text
+
+
+def test_search_home_and_deadlines_are_paged(web_db, monkeypatch):
+    from pipeline.web import views
+
+    monkeypatch.setattr(views, "SEARCH_PAGE", 2)
+    monkeypatch.setattr(views, "HOME_PAGE", 2)
+    monkeypatch.setattr(views, "DEADLINES_PAGE", 5)
+    first = _app_get(web_db, "/search?q=k%E1%BA%BF+ho%E1%BA%A1ch").text
+    total = int(re.search(r'<p class="total">(\d+)', first).group(1))
+    assert total > 2 and first.count('class="result"') == 2
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    last_page = -(-total // 2)
+    last = _app_get(web_db, f"/search?q=k%E1%BA%BF+ho%E1%BA%A1ch&page={last_page}").text
+    assert last.count('class="result"') == total - 2 * (last_page - 1) and 'rel="next"' not in last
+    home = _app_get(web_db, "/?page=2").text
+    assert home.count("<tr") - 1 <= 2 and 'rel="prev"' in home
+    dl = _app_get(web_db, "/deadlines?since=2000-01-01&past=1&undated=1").text
+    assert dl.count('<tr') - dl.count('<thead><tr') == 5 and 'rel="next"' in dl
+
+
+def test_calendars_per_document_and_per_directive_link_back(web_db, ids):
+    r = _app_get(web_db, f"/document/{ids['004']}.ics")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/calendar")
+    text = r.text.replace("\r\n ", "")
+    assert text.count("BEGIN:VEVENT") >= 1
+    assert f"URL:http://localhost/document/{ids['004']}#dl-" in text
+    assert "/work/" not in text and "corpus/" not in text  # no paths of this machine
+    r = _app_get(web_db, "/directive.ics?key=91-KL%2FTW")
+    assert r.status_code == 200 and "BEGIN:VEVENT" in r.text
+    assert "URL:http://localhost/document/" in r.text.replace("\r\n ", "")
+    assert _app_get(web_db, "/document/999999.ics").status_code == 404
+    assert _app_get(web_db, "/directive.ics?key=NO%2FSUCH").status_code == 404
+
+
+@pytest.mark.parametrize("page", ["phone"], indirect=True)
+@pytest.mark.parametrize("path", ["/", "/search?q=giao+duc", "/document/{004}",
+                                  "/directive?key=91-KL%2FTW", "/deadlines?since=2000-01-01",
+                                  "/lineage?key=224-KH%2FThU"])
+def test_browser_every_page_fits_a_phone(page, server, ids, path):
+    """At 390 px nothing is wider than the screen (tables scroll inside their own box) and
+    the document's text gets the width (the side column moves above it)."""
+    page.goto(server + path.replace("{004}", str(ids["004"])))
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 391
+    if "/document/" in path:
+        assert page.locator(".doctext").bounding_box()["width"] >= 300
+
+
+@pytest.mark.parametrize("page", ["phone"], indirect=True)
+def test_browser_on_a_phone_a_number_or_plain_words_reach_the_page_in_one_step(page, server):
+    page.goto(server + "/")
+    assert page.evaluate("() => document.documentElement.lang") == "vi"
+    page.fill('input[name="q"]', "91-KL/TW")
+    page.press('input[name="q"]', "Enter")
+    page.wait_for_url(re.compile(r"/directive\?key="))
+    assert "91-KL/TW" in page.inner_text("h1")
+    page.goto(server + "/")
+    page.fill('input[name="q"]', "giao duc")
+    page.press('input[name="q"]', "Enter")
+    page.wait_for_url(re.compile(r"/search\?q="))
+    assert page.locator("article.result").count() >= 2
+    assert "giáo dục" in page.inner_text("article.result >> nth=0").lower() or \
+        "giáo dục" in page.inner_text(".results").lower()
+
+
+def test_browser_wide_layers_fold_into_rows(page, server):
+    """A layer with many documents is drawn in rows, not one line as wide as all of them."""
+    page.goto(f"{server}/lineage?key=91-KL%2FTW&down=6")
+    page.wait_for_selector('.lineage-graph[data-rendered="true"]')
+    xs = page.evaluate("() => window.directivesGraphs[0].nodes().map(n => n.position('x'))")
+    assert max(xs) - min(xs) <= 6 * 190

@@ -97,8 +97,8 @@ def citations_of(db, doc_id: int) -> list[dict]:
 
 def deadlines_of(db, doc_id: int) -> list[dict]:
     out = rows(db, "select id, text, start, end, kind, value, modifier, label, section, task, "
-                   "agency, partners from deadlines where document_id = ? order by start",
-               [doc_id])
+                   "agency, partners, due_start, due_end, rrule from deadlines "
+                   "where document_id = ? order by start", [doc_id])
     for d in out:
         d["partners"] = _json_list(d.get("partners"))
     return out
@@ -230,7 +230,7 @@ def facet_value(v) -> str:
     return NONE if v is None or v == "" else str(v)
 
 
-def search(db, q: str = "", filters: Optional[dict] = None, limit: int = 50) -> dict:
+def search(db, q: str = "", filters: Optional[dict] = None, limit: Optional[int] = 50) -> dict:
     """Documents matching `q` (full text over sections, and title/key/issuer), narrowed by
     facet `filters` ({issuer, type, year}); facet counts are over the matches before the facet's
     own filter is applied (as datasette does). Without `q`, every stored document matches."""
@@ -300,6 +300,22 @@ def search(db, q: str = "", filters: Optional[dict] = None, limit: int = 50) -> 
                                  "order by docs desc, key", hits)
     return {"q": q, "filters": filters, "facets": facets, "total": len(results),
             "results": results[:limit], "cited": cited}
+
+
+_NUMBER_LIKE = re.compile(r"^\s*\d+[A-Za-z]?\s*[-/]\s*\S+\s*$")
+
+
+def exact_key(db, q: str) -> Optional[str]:
+    """The one document number `q` names, typed as people type it (no marks, D for Đ, spaces
+    around the separators): '13/2023/ND-CP' → '13/2023/NĐ-CP'. None when `q` is not a number or
+    names no key, or several."""
+    if not _NUMBER_LIKE.match(q or ""):
+        return None
+    want = fold_text(re.sub(r"\s+", "", q))
+    keys = {r["key"] for r in rows(db, "select key from citations where key is not null "
+                                       "union select key from documents where key is not null")}
+    hits = [k for k in keys if fold_text(k) == want]
+    return hits[0] if len(hits) == 1 else None
 
 
 # --------------------------------------------------------------------------- deadlines

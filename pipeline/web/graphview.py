@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from .. import graph
+from ..domain import RELATION_STRENGTH
 from ..storage import browse
 
 MAX_NODES = 400  # a lineage graph larger than this is cut (and says so)
@@ -72,17 +73,52 @@ def ref_key(ref: str) -> Optional[str]:
 # --------------------------------------------------------------------------- descs
 
 def _gdesc(n: dict) -> dict:
+    """A node as the pages show it. `label` names it in a line of text: its number, else (a
+    stored document without one) its type and file name; `caption` is what a drawing shows:
+    number · issuer · title, shortened."""
     path = n.get("path")
     if n.get("key"):
         label = n["key"]
+    elif path and n.get("title"):  # a draft without its number: its type and title, not a file
+        label = f"{n.get('type') or 'doc'} · {_short(n['title'], 48)}"
     elif path:
         label = f"{n.get('type') or 'doc'} · {Path(path).name[:28]}"
     else:
         label = n.get("label") or f"node {n['id']}"
-    return {"id": f"node:{n['id']}", "label": label, "stored": bool(n.get("document_id")),
-            "doc_id": n.get("document_id"), "key": n.get("key"), "type": n.get("type"),
-            "issuer": n.get("issuer"), "date": n.get("date"), "title": n.get("title"),
+    title = None if label.endswith(_short(n.get("title"), 48) or "\0") else _short(n.get("title"), 60)
+    caption = " · ".join(x for x in (label, _short(n.get("issuer"), 40), title) if x)
+    return {"id": f"node:{n['id']}", "label": label, "caption": caption,
+            "stored": bool(n.get("document_id")), "doc_id": n.get("document_id"),
+            "key": n.get("key"), "type": n.get("type"), "issuer": n.get("issuer"),
+            "date": n.get("date"), "title": n.get("title"),
             "ambiguous": bool(n.get("ambiguous")), "status": n.get("status")}
+
+
+def _short(s: Optional[str], n: int) -> Optional[str]:
+    if not s:
+        return None
+    return s if len(s) <= n else s[:n - 1].rstrip() + "…"
+
+
+def relations(conn, ref: str) -> dict:
+    """The relations panel (as a legal portal shows it): what `ref` does to other documents and
+    what they do to it, grouped by relation, strongest first, and its validity status."""
+    sdb = _sdb(conn)
+    out: dict[str, dict] = {"outgoing": {}, "incoming": {}}
+    for c in graph.cites(sdb, ref).get("cites", []):
+        out["outgoing"].setdefault(c["relation"], []).append(_gdesc(c["node"]))
+    for c in graph.cited_by(sdb, ref).get("citing", []):
+        out["incoming"].setdefault(c["relation"], []).append(_gdesc(c["node"]))
+    order = {r: i for i, r in enumerate(RELATION_STRENGTH)}
+    for side in ("outgoing", "incoming"):
+        out[side] = dict(sorted(out[side].items(), key=lambda kv: order.get(kv[0], 99)))
+    v = graph.validity(sdb, ref)
+    out["status"] = v.get("status")
+    out["acts"] = [{"relation": rel, "desc": _gdesc(x["node"]), "date": x.get("date"),
+                    "effective": x.get("effective")}
+                   for rel, field in (("replaces", "replaced_by"), ("repeals", "repealed_by"),
+                                      ("amends", "amended_by")) for x in v.get(field, [])]
+    return out
 
 
 # --------------------------------------------------------------------------- directive page

@@ -11,38 +11,46 @@ from typing import Callable, Optional
 
 from markupsafe import Markup, escape
 
-RELATION_LABELS = {
-    "implements": "implements", "based_on": "based on", "amends": "amends",
-    "replaces": "replaces", "repeals": "repeals", "guides": "guides", "mentions": "mentions",
+from .i18n import DEFAULT, Translator
+
+_TIP_WORDS = {  # English → Vietnamese, for the hover text
+    "(no number: not resolved)": "(không xác định được số hiệu)", "relation": "quan hệ",
+    "in this database: click to open": "có trong cơ sở dữ liệu: bấm để mở",
+    "lead": "chủ trì", "with": "phối hợp",
 }
 
 
-def citation_tip(c: dict) -> str:
-    lines = [c.get("key") or "(no number: not resolved)"]
+def _word(tr: Translator, s: str) -> str:
+    return _TIP_WORDS.get(s, s) if tr.lang == "vi" else s
+
+
+def citation_tip(c: dict, tr: Translator) -> str:
+    lines = [c.get("key") or _word(tr, "(no number: not resolved)")]
     who = " · ".join(str(x) for x in (c.get("issuer"), c.get("date") or c.get("date_text"))
                      if x)
     if who:
         lines.append(who)
-    lines.append("relation: " + RELATION_LABELS.get(c.get("relation") or "", c.get("relation")
-                                                    or "?"))
+    lines.append(f"{_word(tr, 'relation')}: {tr.relation(c.get('relation')) or '?'}")
     if c.get("target_doc"):
-        lines.append("in this database: click to open")
+        lines.append(_word(tr, "in this database: click to open"))
     return "\n".join(lines)
 
 
-def deadline_tip(d: dict) -> str:
-    lines = [f"{d.get('kind') or 'deadline'}: {d.get('value') or '?'}"
-             + (f" ({d['modifier']})" if d.get("modifier") else "")]
+def deadline_tip(d: dict, tr: Translator) -> str:
+    lines = [f"{tr.kind(d.get('kind') or 'deadline')}: {tr.due(d)}"]
     if d.get("agency"):
-        lines.append("lead: " + d["agency"])
+        lines.append(f"{_word(tr, 'lead')}: {d['agency']}")
     if d.get("partners"):
-        lines.append("with: " + "; ".join(d["partners"]))
+        lines.append(f"{_word(tr, 'with')}: " + "; ".join(d["partners"]))
     return "\n".join(lines)
 
 
-def render_text(segments: list[dict], cite_href: Callable[[dict], Optional[str]]) -> Markup:
+def render_text(segments: list[dict], cite_href: Callable[[dict], Optional[str]],
+                tr: Optional[Translator] = None) -> Markup:
     """Segments from `annotate` → escaped HTML. A citation becomes a link to the cited
-    document's page (`cite_href(citation)`), a deadline a <mark>."""
+    document's page (`cite_href(citation)`), a deadline a <mark>; hover text in `tr`'s language
+    (Vietnamese by default)."""
+    tr = tr or Translator(DEFAULT)
     out: list[str] = []
     for seg in segments:
         for anchor in seg["anchors"]:
@@ -53,13 +61,13 @@ def render_text(segments: list[dict], cite_href: Callable[[dict], Optional[str]]
         d = seg["deadline"]
         if d is not None:
             body = (f'<mark class="deadline" data-deadline="{escape(d["id"])}" '
-                    f'data-tip="{escape(deadline_tip(d))}">{body}</mark>')
+                    f'data-tip="{escape(deadline_tip(d, tr))}">{body}</mark>')
         c = seg["cite"]
         if c is not None:
             href = cite_href(c)
             attrs = (f'class="cite rel-{escape(c.get("relation") or "mentions")}" '
                      f'data-cite="{escape(c["id"])}" data-key="{escape(c.get("key") or "")}" '
-                     f'data-tip="{escape(citation_tip(c))}"')
+                     f'data-tip="{escape(citation_tip(c, tr))}"')
             if href:
                 body = f'<a {attrs} href="{escape(href)}">{body}</a>'
             else:

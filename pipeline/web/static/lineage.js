@@ -34,32 +34,52 @@
     return level;
   }
 
+  /* A wide layer (a directive with 80 implementers) is folded into rows of PER_ROW, its
+     documents grouped by issuer, so the drawing stays about as wide as the page. */
+  var PER_ROW = 6, COL = 190, ROW = 95, GAP = 60;
   function positions(nodes, edges) {
-    var level = layers(nodes, edges), rows = {}, pos = {};
+    var level = layers(nodes, edges), rows = {}, pos = {}, y = 0;
     nodes.forEach(function (n) { (rows[level[n.id]] = rows[level[n.id]] || []).push(n); });
-    Object.keys(rows).forEach(function (depth) {
-      var row = rows[depth].sort(function (a, b) { return String(a.label).localeCompare(String(b.label)); });
-      row.forEach(function (n, i) {
-        pos[n.id] = { x: (i - (row.length - 1) / 2) * 175, y: -Number(depth) * 120 };
+    Object.keys(rows).map(Number).sort(function (a, b) { return b - a; }).forEach(function (depth) {
+      var row = rows[depth].sort(function (a, b) {
+        return String(a.issuer || "").localeCompare(String(b.issuer || "")) ||
+               String(a.label).localeCompare(String(b.label));
       });
+      for (var start = 0; start < row.length; start += PER_ROW) {
+        var chunk = row.slice(start, start + PER_ROW);
+        chunk.forEach(function (n, i) {
+          pos[n.id] = { x: (i - (chunk.length - 1) / 2) * COL, y: y };
+        });
+        y += ROW;
+      }
+      y += GAP;
     });
     return pos;
   }
 
-  function describe(n) {
+  function describe(n, msg) {
     var parts = [n.label];
     if (n.issuer) parts.push(n.issuer);
     if (n.date) parts.push(n.date);
     var s = parts.join(" · ");
     if (n.title) s += ": " + n.title;
-    return s + (n.stored ? " (in the database)" : " (cited only)");
+    return s + " (" + (n.stored ? msg.stored : msg.cited) + ")";
+  }
+
+  /* The page's words (its language), from data-msg-* attributes on the graph's element. */
+  function messages(el) {
+    var d = el.dataset || {};
+    return { loading: d.msgLoading || "Loading the graph…", nolib: d.msgNolib || "The graph library did not load.",
+             failed: d.msgFailed || "The graph could not be drawn:", stored: d.msgStored || "in the database",
+             cited: d.msgCited || "cited only", summary: d.msgSummary || "documents, links" };
   }
 
   function style() {
     return [
       { selector: "node", style: {
-        "label": "data(label)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 4,
-        "text-wrap": "ellipsis", "text-max-width": 160, "width": 22, "height": 22,
+        "label": "data(caption)", "font-size": 12, "text-valign": "bottom", "text-margin-y": 4,
+        "text-wrap": "wrap", "text-max-width": 170, "width": 22, "height": 22,
+        "text-background-color": "#fff", "text-background-opacity": 0.85,
         "background-color": "#95a5a6", "border-width": 1, "border-color": "#555" } },
       { selector: "node[kind = 'stored']", style: { "background-color": "#2e86c1", "shape": "round-rectangle" } },
       { selector: "node[kind = 'focus']", style: {
@@ -80,8 +100,10 @@
     var wrap = el.closest(".lineage-wrap") || el.parentNode;
     var status = wrap.querySelector(".lineage-status");
     var say = function (text) { if (status) status.textContent = text; };
+    var msg = messages(el);
+    say(msg.loading);
     if (typeof window.cytoscape !== "function") {
-      say("The graph library did not load.");
+      say(msg.nolib);
       el.setAttribute("data-rendered", "error");
       return;
     }
@@ -91,12 +113,14 @@
         var pos = positions(g.nodes, g.edges);
         var elements = g.nodes.map(function (n) {
           return { group: "nodes", position: pos[n.id], data: {
-            id: n.id, label: n.label, url: n.url, describe: describe(n),
+            id: n.id, label: n.label, caption: n.caption || n.label, url: n.url,
+            describe: describe(n, msg),
             kind: n.focus ? "focus" : (n.stored ? "stored" : "cited") } };
         }).concat(g.edges.map(function (e) {
           return { group: "edges", data: {
             id: e.id, source: e.source, target: e.target, relation: e.relation,
-            label: String(e.relation).replace("_", " "), color: COLORS[e.relation] || "#888" } };
+            label: e.relation_label || String(e.relation).replace("_", " "),
+            color: COLORS[e.relation] || "#888" } };
         }));
         var cy = window.cytoscape({
           container: el, elements: elements, style: style(),
@@ -115,13 +139,14 @@
         graphs.push(cy);
         var fit = wrap.querySelector(".lineage-fit");
         if (fit) fit.addEventListener("click", function () { cy.fit(undefined, 40); });
-        say(g.nodes.length + " documents, " + g.edges.length + " links" +
-            (g.truncated ? " (cut: too many to draw)" : "") + ". Hover a node for details.");
+        var words = msg.summary.split(",");
+        say(g.nodes.length + " " + words[0].trim() + ", " + g.edges.length + " " +
+            (words[1] || "").trim() + (g.truncated ? " (…)" : ""));
         el.setAttribute("data-nodes", String(g.nodes.length));
         el.setAttribute("data-rendered", "true");
       })
       .catch(function (err) {
-        say("The graph could not be drawn: " + err.message);
+        say(msg.failed + " " + err.message);
         el.setAttribute("data-rendered", "error");
       });
   }
