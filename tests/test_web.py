@@ -761,3 +761,17 @@ def test_browser_wide_layers_fold_into_rows(page, server):
     page.wait_for_selector('.lineage-graph[data-rendered="true"]')
     xs = page.evaluate("() => window.directivesGraphs[0].nodes().map(n => n.position('x'))")
     assert max(xs) - min(xs) <= 6 * 190
+
+
+def test_a_basis_is_not_an_implementer_and_unstored_directives_list_plans_by_issuer(web_db, ids):
+    """004 gives 740/KH-BCSD as a basis ("Căn cứ") and implements 224-KH/ThU: 740's page lists it
+    as based on, never under "Implemented by"."""
+    body = _app_get(web_db, "/directive?key=740%2FKH-BCSD").text
+    impl = body[body.index('class="implementers"'):body.index('class="coverage"')]
+    assert f'/document/{ids["004"]}"' not in impl
+    panel = body[body.index('class="relations-panel"'):body.index('class="lineage-section"')]
+    assert "Là căn cứ của" in panel and f'/document/{ids["004"]}"' in panel
+    # 91-KL/TW is not stored, so its recipients are unknown: its plans grouped by issuer instead
+    body = _app_get(web_db, "/directive?key=91-KL%2FTW").text
+    cov = body[body.index('class="coverage"'):]
+    assert 'class="rows-and-columns by-issuer"' in cov and "Thành ủy Lai Châu" in cov

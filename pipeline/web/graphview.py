@@ -94,6 +94,16 @@ def _gdesc(n: dict) -> dict:
             "ambiguous": bool(n.get("ambiguous")), "status": n.get("status")}
 
 
+def _by_issuer(implementers: list[dict]) -> list[dict]:
+    """Implementers grouped by issuing body (what coverage can say when the directive itself,
+    and so its list of recipients, is not stored): the bodies with the most plans first."""
+    groups: dict[str, list] = {}
+    for it in implementers:
+        groups.setdefault(it["desc"].get("issuer") or "", []).append(it["desc"])
+    return [{"issuer": k, "documents": v}
+            for k, v in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0] == "", kv[0]))]
+
+
 def _short(s: Optional[str], n: int) -> Optional[str]:
     if not s:
         return None
@@ -136,7 +146,9 @@ def directive(conn, ref: str) -> Optional[dict]:
         cited.append({"desc": _gdesc(c["node"]), "relation": c["relation"], "via": "citation",
                       "mentions": c["mentions"], "evidence": c.get("evidence"),
                       "positions": c.get("positions", [])})
-    imp = graph.implementers(sdb, ref, transitive=True)
+    # "Implemented by" means implements, through any chain of implementing plans: a document
+    # that only gives it as a basis ("Căn cứ") is listed under relations, not here
+    imp = graph.implementers(sdb, ref, transitive=True, relations=("implements",))
     by_label = {t["label"]: t for t in targets}
     by_label.update({t["node"]["label"]: _gdesc(t["node"]) for t in imp["implementers"]})
     by_label.update({n["label"]: _gdesc(n) for n in imp.get("targets", [])})
@@ -158,7 +170,8 @@ def directive(conn, ref: str) -> Optional[dict]:
                            "issuer": x.get("issuer")} for x in b["implemented_by"]]}
                           for b in r["bodies"]]})
     coverage = {"known": not cov.get("note"), "reason": cov.get("note"), "rows": rows_,
-                "covered": len(cov.get("covered", [])), "missing": len(cov.get("missing", []))}
+                "covered": len(cov.get("covered", [])), "missing": len(cov.get("missing", [])),
+                "by_issuer": _by_issuer(implementers) if cov.get("note") else []}
     up = graph.cites(sdb, ref)
     upward = [{"desc": _gdesc(c["node"]), "relation": c["relation"], "via": "citation"}
               for c in up.get("cites", [])]

@@ -66,7 +66,9 @@ VI = {
     "have none yet.": "chưa có.", "Recipient (as printed)": "Nơi nhận (như in)",
     "Body": "Cơ quan", "Implementing documents": "Văn bản thực hiện",
     "(for information)": "(để biết)", "not expected (for information)": "không cần (để biết)",
-    "none found": "chưa thấy", "The document names no recipients.": "Văn bản không ghi nơi nhận.",
+    "none found": "chưa thấy",
+    "The implementing documents in the database, by issuing body:":
+        "Các văn bản thực hiện có trong cơ sở dữ liệu, theo cơ quan ban hành:", "The document names no recipients.": "Văn bản không ghi nơi nhận.",
     "Unknown:": "Chưa rõ:", "It cites": "Văn bản này trích dẫn",
     "Chains stated in the texts": "Chuỗi quan hệ nêu trong các văn bản", "in": "trong",
     "How it is cited": "Được trích dẫn thế nào", "Where": "Vị trí",
