@@ -467,8 +467,36 @@ def test_recipient_lines_name_bodies():
         "ủy ban nhân dân thành phố lai châu"]
     assert graph.recipient_bodies("UBND các xã, phường", places) == [
         "ủy ban nhân dân xã", "ủy ban nhân dân phường"]
+    # an office followed by its divisions' or officers' initials is the office alone
+    assert graph.recipient_bodies("VP UBND tỉnh: V, C, CB", {"tỉnh": "lai châu"}) == [
+        "văn phòng ủy ban nhân dân tỉnh lai châu"]
+    assert graph.recipient_bodies("Sở Tài chính (để biết)", places) == ["sở tài chính"]
     assert graph.recipient_bodies("Sở GD&ĐT tỉnh Lào Cai", places) == [
         "sở giáo dục và đào tạo tỉnh lào cai"]
+
+
+@pytest.mark.parametrize("article, bodies", [
+    ("Điều 3. Chánh Văn phòng UBND tỉnh, Giám đốc Sở Giáo dục và Đào tạo, Thủ trưởng các sở, "
+     "ngành, Chủ tịch UBND các huyện, thành phố chịu trách nhiệm thi hành Quyết định này./.",
+     ["Văn phòng UBND tỉnh", "Sở Giáo dục và Đào tạo", "các sở, ngành",
+      "UBND các huyện, thành phố"]),
+    ("Điều 5. Quyết định có hiệu lực kể từ ngày ký.", []),
+    ("Điều 4. Chánh Văn phòng Ủy ban nhân dân huyện và Trưởng phòng Nội vụ căn cứ quyết định "
+     "thi hành.", ["Văn phòng Ủy ban nhân dân huyện", "phòng Nội vụ"]),
+])
+def test_the_bodies_an_article_charges_with_carrying_out_the_decision(article, bodies):
+    """'Nơi nhận: Như Điều 3' stands for these bodies (coverage expands it from the text)."""
+    from pipeline.graph.coverage import article_bodies
+
+    assert article_bodies(article) == bodies
+
+
+def test_for_information_recipients_are_not_expected_to_implement():
+    from pipeline.graph.coverage import _FOR_REPORT
+
+    for rec in ("Sở Tài chính (để biết)", "Thường trực Tỉnh ủy (b/c)", "HĐND tỉnh (để b/c)"):
+        assert _FOR_REPORT.search(rec), rec
+    assert not _FOR_REPORT.search("UBND các huyện, thành phố")
 
 
 def test_documents_saved_without_the_graph_upkeep_wait_for_sync_and_queries_never_write(tmp_path):

@@ -11,12 +11,21 @@ from .queries import LINEAGE, _ready, implementers, nodes_by_id, resolve_ref
 
 # --------------------------------------------------------------------------- coverage
 
-_RECIPIENT_ABBREV = {"TT": "Thường trực", "TT.": "Thường trực", "MN": "mầm non",
+_RECIPIENT_ABBREV = {"TT": "Thường trực", "TT.": "Thường trực", "VP": "Văn phòng", "MN": "mầm non",
                      "PT": "phổ thông", "TTĐT": "thông tin điện tử", "PCT": "Phó Chủ tịch",
                      "CT": "Chủ tịch"}
 _NOT_BODIES = re.compile(r"^(?:lưu|trang (?:thông tin|ttđt)|cổng thông tin|website|như trên)",
                          re.I)
-_FOR_REPORT = re.compile(r"\((?:b/c|để b/c|báo cáo)\)|\bb/c\b", re.I)
+_FOR_REPORT = re.compile(r"\((?:b/c|để b/c|báo cáo|để biết|biết|đ/b)\)|\bb/c\b|\bđể biết\b", re.I)
+# "VP UBND tỉnh: V, C, CB": after the office, the initials of its divisions or officers, who
+# are not bodies of their own
+_STAFF_CODES = re.compile(r"^(?P<body>[^:]{3,}):\s*(?:[A-ZĐ][A-Za-zĐđ]{0,3}\.?\s*(?:[,;]\s*|$))+$")
+# "Như Điều 3": the bodies the decision's article N charges with carrying it out
+_AS_ARTICLE = re.compile(r"^\s*(?:-\s*)?như\s+điều\s+(\d+)\b", re.I)
+_TITLES = r"(?:Chánh Văn phòng|Giám đốc|Thủ trưởng|Chủ tịch|Trưởng|Hiệu trưởng|Bí thư)"
+# an article lists its bodies by their heads' titles: each item runs to the next title
+_TITLE_SPLIT = re.compile(r"(?:,|;|\bvà\b)\s*(?=" + _TITLES + r"\b)")
+_TITLE_HEAD = re.compile(r"^\s*(?:Điều\s+\d+\s*[.:]\s*)?(" + _TITLES + r")\s+", re.I)
 
 
 def _places(issuer_norm: Optional[str]) -> dict[str, str]:
@@ -36,6 +45,10 @@ def recipient_bodies(recipient: str, places: dict[str, str]) -> list[str]:
     thành ủy / hội đồng nhân dân thành phố / ủy ban nhân dân thành phố (place completed from the
     directive's own issuer); 'UBND các xã, phường' → ủy ban nhân dân xã / … phường (any)."""
     r = re.sub(r"\([^)]*\)", " ", recipient)
+    r = re.sub(r"\bđể biết\b", " ", r, flags=re.I)
+    m = _STAFF_CODES.match(r.strip())
+    if m:
+        r = m.group("body")
     r = re.sub(r"^\s*(?:TT|Thường trực)\s*[:.]\s*", "", r)
     for k, v in _RECIPIENT_ABBREV.items():
         r = re.sub(rf"(?<![\w&]){re.escape(k)}(?![\w&])", v, r)
@@ -60,6 +73,40 @@ def recipient_bodies(recipient: str, places: dict[str, str]) -> list[str]:
             continue
         out.append(_complete_place(n, places))
     return list(dict.fromkeys(out))
+
+
+def article_bodies(article_text: str) -> list[str]:
+    """The bodies an article charges with carrying the decision out ('Chánh Văn phòng UBND
+    tỉnh, Giám đốc Sở Giáo dục và Đào tạo, Chủ tịch UBND các huyện … chịu trách nhiệm thi hành
+    Quyết định này' → 'Văn phòng UBND tỉnh', 'Sở Giáo dục và Đào tạo', 'UBND các huyện')."""
+    text = re.split(r"\bchịu trách nhiệm\b|\bcăn cứ quyết định\b", article_text, maxsplit=1,
+                    flags=re.I)[0]
+    out = []
+    for piece in _TITLE_SPLIT.split(text):
+        m = _TITLE_HEAD.match(piece)
+        if not m:
+            continue
+        body = piece[m.end():].strip(" ,;.")
+        if m.group(1).lower() == "chánh văn phòng":
+            body = "Văn phòng " + body
+        if body:
+            out.append(body)
+    return list(dict.fromkeys(out))
+
+
+def _expand_articles(conn, document_id: int, recipients: list[str]) -> list[str]:
+    """'Như Điều 3' replaced by the bodies that article of the stored document names."""
+    out = []
+    for rec in recipients:
+        m = _AS_ARTICLE.match(rec)
+        if not m:
+            out.append(rec)
+            continue
+        row = conn.execute("select text from sections where document_id = ? and sid = ?",
+                           [document_id, f"D{int(m.group(1))}"]).fetchone()
+        bodies = article_bodies(row[0]) if row else []
+        out.extend(bodies or [rec])
+    return out
 
 
 def _complete_place(n: str, places: dict[str, str]) -> str:
@@ -97,7 +144,7 @@ def coverage(db, ref: str, *, relations: Sequence[str] = LINEAGE) -> dict:
     d = docs[0]
     row = conn.execute("select recipients, issuer from documents where id = ?",
                        [d["document_id"]]).fetchone()
-    recipients = json.loads(row[0] or "[]")
+    recipients = _expand_articles(conn, d["document_id"], json.loads(row[0] or "[]"))
     places = _places(norm_issuer(row[1]))
     imp = implementers(db, f"node:{d['id']}", transitive=True, relations=relations)
     impl_docs = []
