@@ -775,3 +775,29 @@ def test_a_basis_is_not_an_implementer_and_unstored_directives_list_plans_by_iss
     body = _app_get(web_db, "/directive?key=91-KL%2FTW").text
     cov = body[body.index('class="coverage"'):]
     assert 'class="rows-and-columns by-issuer"' in cov and "Thành ủy Lai Châu" in cov
+
+
+def test_two_documents_with_one_number_are_kept_apart(tmp_path):
+    """121/KH-UBND of Lai Châu and of Lào Cai are two documents: the number's page lists both,
+    each with its own page, instead of merging their citers."""
+    from test_graph import build, cit, record
+
+    from pipeline.model import Header
+
+    a = record("a.txt", Header(type="KH", title="Kế hoạch A", year=2024,
+                               issuer="Ủy ban nhân dân huyện Tam Đường"),
+               [cit("121/KH-UBND", "implements", date="2024-05-02",
+                    issuer="Ủy ban nhân dân tỉnh Lai Châu")])
+    b = record("b.txt", Header(type="KH", title="Kế hoạch B", year=2024,
+                               issuer="Ủy ban nhân dân huyện Bát Xát"),
+               [cit("121/KH-UBND", "implements", date="2024-06-10",
+                    issuer="Ủy ban nhân dân tỉnh Lào Cai")])
+    build(tmp_path, [a, b]).close()
+    body = _app_get(tmp_path / "g.db", "/directive?key=121%2FKH-UBND").text
+    items = body[body.index('class="homonyms"'):]
+    assert "Lai Châu" in items and "Lào Cai" in items
+    links = re.findall(r'href="(/directive\?node=\d+)"', items)
+    assert len(set(links)) == 2
+    one = _app_get(tmp_path / "g.db", links[0]).text
+    cited_by = one[one.index('class="cited-by"'):one.index('class="implementers"')]
+    assert ("Tam Đường" in cited_by) != ("Bát Xát" in cited_by)  # its own citer only

@@ -66,6 +66,19 @@ def resolve(conn, *, key: str = "", doc: str = "", node: str = "") -> Optional[s
     return None
 
 
+def homonyms(conn, ref: str) -> list[dict]:
+    """The documents a number names when it names more than one (the same number issued by two
+    provinces, or in two years): each is a page of its own, never merged into one."""
+    if ref.startswith(("node:", "doc:")):
+        return []
+    sdb = _sdb(conn)
+    ids = graph.resolve_ref(sdb, ref)
+    if len(ids) < 2:
+        return []
+    nodes = graph.nodes_by_id(sdb, ids)
+    return [_gdesc(nodes[i]) for i in ids]
+
+
 def ref_key(ref: str) -> Optional[str]:
     return None if ref.startswith(("node:", "doc:")) else ref
 

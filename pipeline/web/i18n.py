@@ -53,6 +53,8 @@ VI = {
     "This number names several different documents (other issuer or period):":
         "Số hiệu này ứng với nhiều văn bản khác nhau (khác cơ quan hoặc thời kỳ):",
     "The lists below cover all of them.": "Các danh sách dưới đây gồm tất cả.",
+    "cited without issuer or year: may be any of them":
+        "được trích dẫn không rõ cơ quan hoặc năm: có thể là bất kỳ văn bản nào trong số này",
     "Relation": "Quan hệ", "Mentions": "Số lần nhắc",
     "stated in another document": "nêu trong văn bản khác",
     "No document in the database cites it.": "Chưa văn bản nào trong cơ sở dữ liệu trích dẫn.",

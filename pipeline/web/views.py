@@ -283,6 +283,10 @@ async def directive(datasette, request):
         what = request.args.get("key") or request.args.get("doc") or "(nothing)"
         return await _not_found(datasette, request,
                                 f"Nothing in the database is or cites {what!s}.")
+    same_number = await _run(datasette, graphview.homonyms, node)
+    if same_number:
+        return await _page(datasette, request, "choose.html",
+                           {"number": node, "documents": same_number})
     bundle = await _run(datasette, _directive_bundle, node)
     if bundle is None:
         return await _not_found(datasette, request, f"Nothing in the database is {node!s}.")
