@@ -801,3 +801,20 @@ def test_two_documents_with_one_number_are_kept_apart(tmp_path):
     one = _app_get(tmp_path / "g.db", links[0]).text
     cited_by = one[one.index('class="cited-by"'):one.index('class="implementers"')]
     assert ("Tam Đường" in cited_by) != ("Bát Xát" in cited_by)  # its own citer only
+
+
+def test_browser_relations_panel_paging_and_calendar_links(page, server, ids):
+    """In a real browser: the document page's relations panel and calendar link, the lineage
+    drawing's captions, and the language switch."""
+    page.goto(f"{server}/document/{ids['004']}")
+    panel = page.inner_text(".relations-panel")
+    assert "Thực hiện" in panel and "224-KH/ThU" in panel and "Căn cứ" in panel
+    href = page.get_attribute('a[href$=".ics"]', "href")
+    assert href == f"/document/{ids['004']}.ics"
+    page.wait_for_selector('.lineage-graph[data-rendered="true"]')
+    captions = page.evaluate("() => window.directivesGraphs[0].nodes().map(n => n.data('caption'))")
+    assert any(c.startswith("224-KH/ThU · Thành ủy Lai Châu") for c in captions), captions
+    page.click("a.lang-switch")
+    page.wait_for_url(re.compile(r"lang=en"))
+    assert page.evaluate("() => document.documentElement.lang") == "en"
+    assert "Implements" in page.inner_text(".relations-panel")
