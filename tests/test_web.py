@@ -818,3 +818,14 @@ def test_browser_relations_panel_paging_and_calendar_links(page, server, ids):
     page.wait_for_url(re.compile(r"lang=en"))
     assert page.evaluate("() => document.documentElement.lang") == "en"
     assert "Implements" in page.inner_text(".relations-panel")
+
+
+def test_datasette_pages_in_vietnamese_where_they_can_be(web_db):
+    """Datasette's own pages take our titles and descriptions, and a stylesheet that keeps
+    facet values from breaking inside a syllable."""
+    db_name = Path(web_db).stem
+    r = _app_get(web_db, f"/{db_name}/documents")
+    assert r.status_code == 200
+    assert "Mỗi tệp đã nạp một dòng" in r.text and "datasette-vi.css" in r.text
+    css = _app_get(web_db, "/-/directives-static/datasette-vi.css")
+    assert css.status_code == 200 and "word-break: normal" in css.text

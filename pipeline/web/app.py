@@ -14,19 +14,28 @@ RESERVED = {"search", "document", "directive", "lineage", "lineage.json", "deadl
 
 
 def metadata(db_name: str) -> dict:
+    """Datasette's titles and descriptions, in Vietnamese: what of datasette's pages can be
+    (its own interface has no translations)."""
     return {
-        "title": "directives",
-        "description": "Vietnamese plans and directives: citations, deadlines and the "
-                       "citation graph (read-only).",
+        "title": "directives: kế hoạch, chỉ thị và văn bản được trích dẫn",
+        "description": "Kế hoạch, chỉ thị của cơ quan nhà nước và của Đảng: trích dẫn, hạn công "
+                       "việc và sơ đồ nguồn gốc (chỉ đọc).",
         "databases": {db_name: {"tables": {
             "documents": {"facets": ["issuer", "type", "year"], "label_column": "title",
-                          "description": "One row per ingested file: header fields and text."},
-            "sections": {"facets": ["kind", "level"], "label_column": "heading"},
-            "citations": {"facets": ["relation", "type", "position"],
-                          "label_column": "key"},
-            "relations": {"facets": ["relation"]},
-            "deadlines": {"facets": ["kind", "agency"], "label_column": "text"},
-            "named_refs": {"facets": ["type"]},
+                          "title": "Văn bản",
+                          "description": "Mỗi tệp đã nạp một dòng: phần đầu văn bản và nội dung."},
+            "sections": {"facets": ["kind", "level"], "label_column": "heading",
+                         "title": "Mục", "description": "Các mục, điều, khoản của văn bản."},
+            "citations": {"facets": ["relation", "type", "position"], "label_column": "key",
+                          "title": "Trích dẫn",
+                          "description": "Mỗi lần một văn bản nhắc đến văn bản khác."},
+            "relations": {"facets": ["relation"], "title": "Chuỗi quan hệ",
+                          "description": "Quan hệ giữa hai văn bản khác do một văn bản nêu ra."},
+            "deadlines": {"facets": ["kind", "agency"], "label_column": "text",
+                          "title": "Hạn công việc",
+                          "description": "Hạn, mốc thời gian, nhiệm vụ định kỳ và cơ quan chủ trì."},
+            "named_refs": {"facets": ["type"], "title": "Luật được nêu tên",
+                           "description": "Luật, bộ luật, pháp lệnh được nêu bằng tên."},
         }}},
         "plugins": {PLUGIN_NAME: {"database": db_name}},
     }

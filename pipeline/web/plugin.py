@@ -5,6 +5,7 @@ from datasette import hookimpl
 
 from .. import graph
 from . import views
+from .names import STATIC_MOUNT
 
 
 @hookimpl
@@ -24,11 +25,18 @@ def register_routes():
 
 
 @hookimpl
+def extra_css_urls(datasette):
+    """On datasette's own pages: facet lists break lines between words, not inside a Vietnamese
+    syllable (datasette's app.css sets `word-break: break-all` on them)."""
+    return [datasette.urls.path(f"/{STATIC_MOUNT}/datasette-vi.css")]
+
+
+@hookimpl
 def menu_links(datasette):
     return [
-        {"href": datasette.urls.path("/"), "label": "Overview"},
-        {"href": datasette.urls.path("/search"), "label": "Search documents"},
-        {"href": datasette.urls.path("/deadlines"), "label": "Deadlines"},
+        {"href": datasette.urls.path("/"), "label": "Tổng quan"},
+        {"href": datasette.urls.path("/search"), "label": "Tìm văn bản"},
+        {"href": datasette.urls.path("/deadlines"), "label": "Hạn công việc"},
     ]
 
 
