@@ -696,3 +696,23 @@ def test_corpus_deadlines_set_by_the_plans_implementing_91_kl(ingested, capsys):
                      "--transitive"]) == 0
     out = capsys.readouterr().out
     assert "→ 224-KH/ThU → 91-KL/TW]" in out and f"{len(chain)} deadlines" in out
+
+
+@pytest.mark.corpus
+def test_corpus_coverage_of_a_directive_that_is_not_stored(ingested):
+    """91-KL/TW is not in the corpus, so its own recipients are unknown: coverage gives the
+    bodies its implementing plans send themselves to (not the plans' own issuers, not the
+    standing bodies they keep informed)."""
+    r = graph.coverage(ingested, "91-KL/TW")
+    assert r["note"].startswith("not ingested")
+    bodies = {(e["plan"][:3], e["body"]) for e in r["expected"]}
+    assert ("000", "ủy ban nhân dân xã") in bodies and ("000", "ủy ban nhân dân phường") in bodies
+    assert not any(b == "ủy ban nhân dân thành phố lai châu" for _, b in bodies)  # 000's issuer
+    assert not any(b.startswith("thành ủy") for _, b in bodies)                 # "TT: Thành ủy"
+
+
+def test_a_party_committee_is_not_read_as_a_place():
+    from pipeline.graph.coverage import _places
+
+    assert _places("huyện ủy tam đường") == {}
+    assert _places("ủy ban nhân dân huyện tam đường") == {"huyện": "tam đường"}

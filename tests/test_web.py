@@ -829,3 +829,10 @@ def test_datasette_pages_in_vietnamese_where_they_can_be(web_db):
     assert "Mỗi tệp đã nạp một dòng" in r.text and "datasette-vi.css" in r.text
     css = _app_get(web_db, "/-/directives-static/datasette-vi.css")
     assert css.status_code == 200 and "word-break: normal" in css.text
+
+
+def test_coverage_of_an_unstored_directive_names_the_bodies_its_plans_expect(web_db):
+    body = _app_get(web_db, "/directive?key=91-KL%2FTW").text
+    cov = body[body.index('class="coverage"'):]
+    table = cov[cov.index('class="rows-and-columns expected"'):]
+    assert "ủy ban nhân dân xã" in table and "Nêu trong" in cov

@@ -175,6 +175,11 @@ def cmd_coverage(args) -> int:
     print(_describe(r["directive"]))
     if r.get("note"):
         print(f"  {r['note']}")
+        if r.get("expected"):
+            print("bodies its implementing plans send themselves to:")
+            for e in r["expected"]:
+                got = ", ".join(e["implemented_by"]) or "none"
+                print(f"  {e['body']} (in {e['plan']}): {got}")
         return 0
     for rec in r["recipients"]:
         flag = " (for information)" if rec["for_report"] else ""

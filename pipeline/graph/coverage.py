@@ -17,6 +17,8 @@ _RECIPIENT_ABBREV = {"TT": "Thường trực", "TT.": "Thường trực", "VP": 
 _NOT_BODIES = re.compile(r"^(?:lưu|trang (?:thông tin|ttđt)|cổng thông tin|website|như trên)",
                          re.I)
 _FOR_REPORT = re.compile(r"\((?:b/c|để b/c|báo cáo|để biết|biết|đ/b)\)|\bb/c\b|\bđể biết\b", re.I)
+# "TT: Thành ủy, HĐND …", "Thường trực Tỉnh ủy": the standing bodies a plan keeps informed
+_STANDING = re.compile(r"^\s*(?:-\s*)?(?:TT\b|Thường trực\b)", re.I)
 # "VP UBND tỉnh: V, C, CB": after the office, the initials of its divisions or officers, who
 # are not bodies of their own
 _STAFF_CODES = re.compile(r"^(?P<body>[^:]{3,}):\s*(?:[A-ZĐ][A-Za-zĐđ]{0,3}\.?\s*(?:[,;]\s*|$))+$")
@@ -34,7 +36,8 @@ def _places(issuer_norm: Optional[str]) -> dict[str, str]:
     if not issuer_norm:
         return out
     for unit in sorted(UNITS, key=len, reverse=True):
-        m = re.search(rf"(?:^| ){unit} (\S+(?: \S+){{0,2}})$", issuer_norm)
+        # 'huyện ủy tam đường' names the district's Party committee, not a district 'ủy tam đường'
+        m = re.search(rf"(?:^| ){unit} (?!ủy\b)(\S+(?: \S+){{0,2}})$", issuer_norm)
         if m and unit not in out:
             out[unit] = m.group(1)
     return out
@@ -125,11 +128,51 @@ def _body_matches(pattern: str, issuer: Optional[str]) -> bool:
     return issuer == pattern or issuer.startswith(pattern + " ")
 
 
+def _implementing_documents(db, conn, root: int, relations: Sequence[str]) -> list[dict]:
+    """The stored documents implementing node `root` (through any chain), with their issuer in
+    comparison form."""
+    out = []
+    for it in implementers(db, f"node:{root}", transitive=True, relations=relations)["implementers"]:
+        n = it["node"]
+        if n["document_id"]:
+            iss = conn.execute("select issuer from documents where id = ?",
+                               [n["document_id"]]).fetchone()[0]
+            out.append({"label": n["label"], "issuer": iss, "norm": norm_issuer(iss),
+                        "path": n["path"], "document_id": n["document_id"],
+                        "node_id": n["id"], "chain": it["path"], "depth": it["depth"]})
+    return out
+
+
+def _expected_by_plans(db, conn, roots: Sequence[int], relations: Sequence[str]) -> list[dict]:
+    """For a directive that is not stored (so its own recipients are unknown): the bodies its
+    stored implementing plans send themselves to, to carry out ('Nơi nhận' of each plan), and
+    which of those bodies have an implementing document of the directive too."""
+    impl = [x for r in roots for x in _implementing_documents(db, conn, r, relations)]
+    out = []
+    for plan in impl:
+        row = conn.execute("select recipients from documents where id = ?",
+                           [plan["document_id"]]).fetchone()
+        places = _places(plan["norm"])
+        for rec in json.loads(row[0] or "[]") if row else []:
+            if (_NOT_BODIES.match(rec.strip()) or _FOR_REPORT.search(rec)
+                    or _STANDING.match(rec)):
+                continue
+            for body in recipient_bodies(rec, places):
+                if body == plan["norm"]:  # the plan's own issuer, keeping a copy
+                    continue
+                hits = [x["label"] for x in impl if _body_matches(body, x["norm"])]
+                out.append({"plan": plan["label"], "plan_document_id": plan["document_id"],
+                            "recipient": rec, "body": body, "implemented_by": hits})
+    return out
+
+
 def coverage(db, ref: str, *, relations: Sequence[str] = LINEAGE) -> dict:
     """For a directive: its recipients ('Nơi nhận') and, for each body among them, the
     implementing documents (direct or through a chain) that body issued; bodies with none are
     listed as missing. Archive and web-page lines are not bodies; '(b/c)' lines are sent for
-    information and are not expected to implement. Each implementing document is given as
+    information and are not expected to implement. A directive that is not stored has no list
+    of its own: `expected` then gives the bodies its stored implementing plans send themselves
+    to, with the implementing documents those bodies issued. Each implementing document is given as
     {label, issuer, path (its file), document_id, node_id, chain (labels up to the directive),
     depth}."""
     conn = _ready(db)
@@ -140,22 +183,15 @@ def coverage(db, ref: str, *, relations: Sequence[str] = LINEAGE) -> dict:
               "recipients": [], "covered": [], "missing": [], "implementers": []}
     if not docs:
         result["note"] = "not ingested: its recipients are unknown"
+        if roots:
+            result["expected"] = _expected_by_plans(db, conn, roots, relations)
         return result
     d = docs[0]
     row = conn.execute("select recipients, issuer from documents where id = ?",
                        [d["document_id"]]).fetchone()
     recipients = _expand_articles(conn, d["document_id"], json.loads(row[0] or "[]"))
     places = _places(norm_issuer(row[1]))
-    imp = implementers(db, f"node:{d['id']}", transitive=True, relations=relations)
-    impl_docs = []
-    for it in imp["implementers"]:
-        n = it["node"]
-        if n["document_id"]:
-            iss = conn.execute("select issuer from documents where id = ?",
-                               [n["document_id"]]).fetchone()[0]
-            impl_docs.append({"label": n["label"], "issuer": iss, "norm": norm_issuer(iss),
-                              "path": n["path"], "document_id": n["document_id"],
-                              "node_id": n["id"], "chain": it["path"], "depth": it["depth"]})
+    impl_docs = _implementing_documents(db, conn, d["id"], relations)
     used = set()
     for rec in recipients:
         if _NOT_BODIES.match(rec.strip()):

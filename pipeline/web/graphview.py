@@ -107,6 +107,17 @@ def _gdesc(n: dict) -> dict:
             "ambiguous": bool(n.get("ambiguous")), "status": n.get("status")}
 
 
+def _expected(conn, expected: list[dict]) -> list[dict]:
+    """The bodies the implementing plans send themselves to, once each: which plans name them
+    and which implementing documents they issued."""
+    rows: dict[str, dict] = {}
+    for e in expected:
+        r = rows.setdefault(e["body"], {"body": e["body"], "plans": {}, "implemented_by": []})
+        r["plans"][e["plan_document_id"]] = e["plan"]
+        r["implemented_by"] = list(dict.fromkeys(r["implemented_by"] + e["implemented_by"]))
+    return sorted(rows.values(), key=lambda r: (not r["implemented_by"], r["body"]))
+
+
 def _by_issuer(implementers: list[dict]) -> list[dict]:
     """Implementers grouped by issuing body (what coverage can say when the directive itself,
     and so its list of recipients, is not stored): the bodies with the most plans first."""
@@ -184,7 +195,8 @@ def directive(conn, ref: str) -> Optional[dict]:
                           for b in r["bodies"]]})
     coverage = {"known": not cov.get("note"), "reason": cov.get("note"), "rows": rows_,
                 "covered": len(cov.get("covered", [])), "missing": len(cov.get("missing", [])),
-                "by_issuer": _by_issuer(implementers) if cov.get("note") else []}
+                "by_issuer": _by_issuer(implementers) if cov.get("note") else [],
+                "expected": _expected(conn, cov.get("expected", []))}
     up = graph.cites(sdb, ref)
     upward = [{"desc": _gdesc(c["node"]), "relation": c["relation"], "via": "citation"}
               for c in up.get("cites", [])]

@@ -69,6 +69,9 @@ VI = {
     "Body": "Cơ quan", "Implementing documents": "Văn bản thực hiện",
     "(for information)": "(để biết)", "not expected (for information)": "không cần (để biết)",
     "none found": "chưa thấy",
+    "The bodies its implementing plans send themselves to, and their own plans:":
+        "Các cơ quan mà văn bản thực hiện gửi tới để thực hiện, và văn bản của các cơ quan đó:",
+    "Named by": "Nêu trong",
     "The implementing documents in the database, by issuing body:":
         "Các văn bản thực hiện có trong cơ sở dữ liệu, theo cơ quan ban hành:", "The document names no recipients.": "Văn bản không ghi nơi nhận.",
     "Unknown:": "Chưa rõ:", "It cites": "Văn bản này trích dẫn",
