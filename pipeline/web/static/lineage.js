@@ -34,17 +34,28 @@
     return level;
   }
 
-  /* A wide layer (a directive with 80 implementers) is folded into rows of PER_ROW, its
-     documents grouped by issuer, so the drawing stays about as wide as the page. */
+  /* Layers from the top down. Within a layer, documents are ordered by the mean position of
+     the documents they link to in the layers already placed (the barycentre rule of layered
+     drawings), so links cross less and rarely run under an unrelated document; ties (and the
+     first layer) by issuer, then label. A wide layer (a directive with 80 implementers) is
+     folded into rows of PER_ROW, so the drawing stays about as wide as the page. */
   var PER_ROW = 6, COL = 190, ROW = 95, GAP = 60;
   function positions(nodes, edges) {
-    var level = layers(nodes, edges), rows = {}, pos = {}, y = 0;
-    nodes.forEach(function (n) { (rows[level[n.id]] = rows[level[n.id]] || []).push(n); });
+    var level = layers(nodes, edges), rows = {}, pos = {}, y = 0, nbr = {};
+    nodes.forEach(function (n) { (rows[level[n.id]] = rows[level[n.id]] || []).push(n); nbr[n.id] = []; });
+    edges.forEach(function (e) {
+      if (nbr[e.source] && nbr[e.target]) { nbr[e.source].push(e.target); nbr[e.target].push(e.source); }
+    });
+    function centre(n) {
+      var xs = nbr[n.id].filter(function (m) { return m in pos; }).map(function (m) { return pos[m].x; });
+      return xs.length ? xs.reduce(function (a, b) { return a + b; }, 0) / xs.length : null;
+    }
     Object.keys(rows).map(Number).sort(function (a, b) { return b - a; }).forEach(function (depth) {
-      var row = rows[depth].sort(function (a, b) {
-        return String(a.issuer || "").localeCompare(String(b.issuer || "")) ||
-               String(a.label).localeCompare(String(b.label));
-      });
+      var row = rows[depth].map(function (n) { return { n: n, c: centre(n) }; }).sort(function (a, b) {
+        if (a.c !== null && b.c !== null && a.c !== b.c) return a.c - b.c;
+        return String(a.n.issuer || "").localeCompare(String(b.n.issuer || "")) ||
+               String(a.n.label).localeCompare(String(b.n.label));
+      }).map(function (x) { return x.n; });
       for (var start = 0; start < row.length; start += PER_ROW) {
         var chunk = row.slice(start, start + PER_ROW);
         chunk.forEach(function (n, i) {
