@@ -32,7 +32,6 @@ import os
 import queue
 import signal
 import sqlite3
-import sys
 import threading
 import time
 from collections import deque
@@ -754,8 +753,3 @@ def ingest(paths: Iterable[str | Path], db_path: str | Path = "outputs/directive
         if progress is not None:
             progress.finish()
     return report
-
-
-def _print_line(path: str, status: str, error: Optional[str]) -> None:
-    if status == "error":
-        print(f"error: {path}: {error}", file=sys.stderr)

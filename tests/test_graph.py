@@ -471,6 +471,9 @@ def test_recipient_lines_name_bodies():
     assert graph.recipient_bodies("VP UBND tỉnh: V, C, CB", {"tỉnh": "lai châu"}) == [
         "văn phòng ủy ban nhân dân tỉnh lai châu"]
     assert graph.recipient_bodies("Sở Tài chính (để biết)", places) == ["sở tài chính"]
+    # after a colon, abbreviations of bodies are bodies, not an office's staff
+    assert graph.recipient_bodies("Thường trực: HĐND, UBND", {}) == [
+        "hội đồng nhân dân", "ủy ban nhân dân"]
     assert graph.recipient_bodies("Sở GD&ĐT tỉnh Lào Cai", places) == [
         "sở giáo dục và đào tạo tỉnh lào cai"]
 
@@ -716,3 +719,32 @@ def test_a_party_committee_is_not_read_as_a_place():
 
     assert _places("huyện ủy tam đường") == {}
     assert _places("ủy ban nhân dân huyện tam đường") == {"huyện": "tam đường"}
+
+
+@pytest.mark.parametrize("make", [
+    lambda n: "(" * n + "UBND tỉnh",           # unclosed parentheses
+    lambda n: "các " * n + "\nx",              # many 'các' before a line break
+    lambda n: "VP: " + "A, " * n,               # a long list of codes
+])
+def test_recipient_reading_stays_linear(make):
+    from linearity import assert_linear
+
+    assert_linear(lambda s: graph.recipient_bodies(s, {}), make, 5_000)
+
+
+def test_a_file_named_by_a_number_is_still_its_own_node(tmp_path):
+    """The web pages find a stored document's node by its id, never by reading its file name as
+    a citation ('KH 121-KH-UBND.txt' is not document 121/KH-UBND)."""
+    from pipeline.web import graphview
+
+    own = record("uploads/KH 121-KH-UBND.txt", Header(
+        type="KH", key="5/KH-UBND", number="5", year=2024, date="2024-02-01",
+        issuer="Ủy ban nhân dân huyện Tam Đường", title="Kế hoạch 5"), [])
+    other = record("b.txt", Header(type="KH", title="Kế hoạch B", year=2024,
+                                   issuer="Ủy ban nhân dân huyện Tam Đường"),
+                   [cit("121/KH-UBND", date="2024-01-05", issuer="Ủy ban nhân dân huyện Tam Đường")])
+    db = build(tmp_path, [other, own])
+    doc_id = db.execute("select id from documents where path like 'uploads/%'").fetchone()[0]
+    ref = graphview.resolve(db.conn, doc=str(doc_id))
+    node = graph.nodes_by_id(db, [int(ref[5:])])[int(ref[5:])]
+    assert node["key"] == "5/KH-UBND" and node["document_id"] == doc_id

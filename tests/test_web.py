@@ -836,3 +836,31 @@ def test_coverage_of_an_unstored_directive_names_the_bodies_its_plans_expect(web
     cov = body[body.index('class="coverage"'):]
     table = cov[cov.index('class="rows-and-columns expected"'):]
     assert "ủy ban nhân dân xã" in table and "Nêu trong" in cov
+
+
+def test_agency_filter_ignores_case_and_marks_beyond_ascii(web_db):
+    """SQLite's lower() folds ASCII only: 'ủy ban' must still find 'Ủy ban nhân dân …'; '%' is
+    a character, not a wildcard."""
+    from pipeline.domain import fold_text
+    from pipeline.storage import open_db
+    from pipeline.storage.browse import deadlines_by_agency
+    from pipeline.storage.queries import deadlines
+
+    db = open_db(web_db, readonly=True)
+    everything = deadlines(db)
+    lead = next(r["agency"] for r in everything if r["agency"] and r["agency"][0] in "ỦĐ")
+
+    def expected(typed):
+        want = fold_text(typed)
+        return sorted(r["id"] for r in everything
+                      if want in fold_text(r["agency"] or "")
+                      or want in fold_text(" ".join(r["partners"])))
+
+    for typed in (lead.lower(), lead.upper(), lead[:6].lower()):
+        got = sorted(r["id"] for r in deadlines(db, agency=typed))
+        assert got == expected(typed) and got, typed
+        assert any(r["agency"] == lead for r in deadlines(db, agency=typed))
+        shown = deadlines_by_agency(db.conn, start="2000-01-01", agency=typed,
+                                    include_past=True, include_undated=True)
+        assert shown["counts"]["total"] == len(got), typed
+    assert deadlines(db, agency="%") == []

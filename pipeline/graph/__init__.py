@@ -47,11 +47,11 @@ from .identity import (Tup, family, is_bare, issuer_needed, norm_issuer, normali
                        numbered_tuple, party_terms, resolve_group)
 from .maintain import sync, sync_document
 from .queries import (DRAWN_RELATIONS, LINEAGE, GraphOutOfDate, cited_by, cites, edges_among,
-                      implementers, nodes_by_id, resolve_ref, trace,
+                      implementers, node_of_document, nodes_by_id, resolve_ref, trace,
                       tree_labels, validity)
 from .rebuild import rebuild
 
-__all__ = ["DRAWN_RELATIONS", "EXPORT_FORMATS", "LINEAGE", "edges_among", "GraphOutOfDate", "Tup", "ambiguities", "cited_by",
+__all__ = ["DRAWN_RELATIONS", "EXPORT_FORMATS", "LINEAGE", "edges_among", "node_of_document", "GraphOutOfDate", "Tup", "ambiguities", "cited_by",
            "cites", "coverage", "export", "family", "implementers", "is_bare", "issuer_needed",
            "nodes_by_id", "norm_issuer", "normalise_key", "numbered_tuple", "party_terms",
            "rebuild", "recipient_bodies", "resolve_group", "resolve_ref", "snapshot", "stats",

@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Optional, Sequence
 
 from ..domain import COMMITTEE_OF_UNIT, UNITS, norm_issuer
+from ..resources import load
 from .queries import LINEAGE, _ready, implementers, nodes_by_id, resolve_ref
 
 
 # --------------------------------------------------------------------------- coverage
 
-_RECIPIENT_ABBREV = {"TT": "Thường trực", "TT.": "Thường trực", "VP": "Văn phòng", "MN": "mầm non",
+_RECIPIENT_ABBREV = {"TT": "Thường trực", "VP": "Văn phòng", "MN": "mầm non",
                      "PT": "phổ thông", "TTĐT": "thông tin điện tử", "PCT": "Phó Chủ tịch",
                      "CT": "Chủ tịch"}
 _NOT_BODIES = re.compile(r"^(?:lưu|trang (?:thông tin|ttđt)|cổng thông tin|website|như trên)",
@@ -21,13 +23,20 @@ _FOR_REPORT = re.compile(r"\((?:b/c|để b/c|báo cáo|để biết|biết|đ/b
 _STANDING = re.compile(r"^\s*(?:-\s*)?(?:TT\b|Thường trực\b)", re.I)
 # "VP UBND tỉnh: V, C, CB": after the office, the initials of its divisions or officers, who
 # are not bodies of their own
-_STAFF_CODES = re.compile(r"^(?P<body>[^:]{3,}):\s*(?:[A-ZĐ][A-Za-zĐđ]{0,3}\.?\s*(?:[,;]\s*|$))+$")
+_STAFF_CODES = re.compile(r"^(?P<body>[^:]{3,}):\s*(?P<codes>(?:[A-ZĐ][A-Za-zĐđ]?\.?\s*(?:[,;]\s*|$))+)$")
 # "Như Điều 3": the bodies the decision's article N charges with carrying it out
 _AS_ARTICLE = re.compile(r"^\s*(?:-\s*)?như\s+điều\s+(\d+)\b", re.I)
 _TITLES = r"(?:Chánh Văn phòng|Giám đốc|Thủ trưởng|Chủ tịch|Trưởng|Hiệu trưởng|Bí thư)"
 # an article lists its bodies by their heads' titles: each item runs to the next title
 _TITLE_SPLIT = re.compile(r"(?:,|;|\bvà\b)\s*(?=" + _TITLES + r"\b)")
 _TITLE_HEAD = re.compile(r"^\s*(?:Điều\s+\d+\s*[.:]\s*)?(" + _TITLES + r")\s+", re.I)
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> frozenset:
+    """Abbreviations of bodies (HĐND, UBND, MTTQ …): a list of these after a colon names
+    bodies, not an office's staff."""
+    return frozenset(load("issuers")["abbreviations"]) | frozenset(_RECIPIENT_ABBREV)
 
 
 def _places(issuer_norm: Optional[str]) -> dict[str, str]:
@@ -47,15 +56,16 @@ def recipient_bodies(recipient: str, places: dict[str, str]) -> list[str]:
     """Normalised body patterns a recipient line names. 'TT: Thành ủy, HĐND, UBND thành phố' →
     thành ủy / hội đồng nhân dân thành phố / ủy ban nhân dân thành phố (place completed from the
     directive's own issuer); 'UBND các xã, phường' → ủy ban nhân dân xã / … phường (any)."""
-    r = re.sub(r"\([^)]*\)", " ", recipient)
+    r = re.sub(r"\([^()]*\)", " ", recipient)
     r = re.sub(r"\bđể biết\b", " ", r, flags=re.I)
-    m = _STAFF_CODES.match(r.strip())
-    if m:
-        r = m.group("body")
     r = re.sub(r"^\s*(?:TT|Thường trực)\s*[:.]\s*", "", r)
+    m = _STAFF_CODES.match(r.strip())
+    if m and not any(c.strip(" .") in _abbreviations()
+                     for c in re.split(r"[,;]", m.group("codes")) if c.strip()):
+        r = m.group("body")
     for k, v in _RECIPIENT_ABBREV.items():
         r = re.sub(rf"(?<![\w&]){re.escape(k)}(?![\w&])", v, r)
-    m = re.match(r"^(.*?)\bcác\s+(.+)$", r)
+    m = re.match(r"^(.*?)\bcác\s+(.+)$", r, re.S)
     items: list[str]
     if m and m.group(1).strip():
         head = m.group(1).strip()

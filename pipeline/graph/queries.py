@@ -77,10 +77,18 @@ def _canonical_key(ref: str) -> Optional[str]:
     return found[0].key if found else None
 
 
+def node_of_document(db, document_id: int) -> Optional[int]:
+    """The node a stored document is (None when it has none: a file that failed)."""
+    row = _ready(db).execute("select i.node_id from document_nodes dn join identities i "
+                             "on i.id = dn.identity_id where dn.document_id = ?",
+                             [document_id]).fetchone()
+    return row[0] if row else None
+
+
 def resolve_ref(db, ref: str, *, year: Optional[int] = None,
                 issuer: Optional[str] = None) -> list[int]:
     """Node ids named by `ref`: 'node:ID', a key (all its nodes, narrowed by year and issuer
-    when given), or anything query.find_document accepts (id, path, file name)."""
+    when given), or anything storage.queries.find_document accepts (id, path, file name)."""
     conn = _ready(db)
     ref = (ref or "").strip()
     if not ref:

@@ -14,6 +14,7 @@ from typing import Any, Iterable, Optional
 
 from ..domain import fold_text
 from ..resources import load
+from .queries import agency_matches, fts_match
 
 
 
@@ -40,7 +41,7 @@ def node_of(doc: dict) -> str:
     return doc["key"] if doc.get("key") else f"doc:{doc['id']}"
 
 
-def _file_name(path: str | None) -> str:
+def file_name(path: str | None) -> str:
     return re.split(r"[\\/]", path or "")[-1]
 
 
@@ -56,7 +57,7 @@ def doc_label(doc: dict) -> str:
     if doc.get("key"):
         return doc["key"]
     kind = doc.get("type") or "doc"
-    return f"{kind} · {_file_name(doc.get('path'))[:24]}"
+    return f"{kind} · {file_name(doc.get('path'))[:24]}"
 
 
 # --------------------------------------------------------------------------- documents
@@ -71,13 +72,8 @@ def document(db, doc_id: int) -> Optional[dict]:
         doc["recipients"] = []
     doc["node"] = node_of(doc)
     doc["label"] = doc_label(doc)
-    doc["file_name"] = _file_name(doc.get("path"))
+    doc["file_name"] = file_name(doc.get("path"))
     return doc
-
-
-def documents_by_key(db, key: str) -> list[dict]:
-    return rows(db, "select id, path, key, type, type_name, title, issuer, date, year "
-                    "from documents where key = ? and status = 'ok' order by id", [key])
 
 
 def outline(db, doc_id: int) -> list[dict]:
@@ -200,9 +196,7 @@ def agency_counts(db, limit: int = 200) -> list[dict]:
 # --------------------------------------------------------------------------- search
 
 def fts_query(q: str) -> str:
-    """Each word quoted, so user input is never FTS syntax; 'd' tried as 'đ' (query.fts_match)."""
-    from .queries import fts_match
-
+    """Each word quoted, so user input is never FTS syntax; 'd' tried as 'đ' (queries.fts_match)."""
     return fts_match(q)
 
 
@@ -280,7 +274,7 @@ def search(db, q: str = "", filters: Optional[dict] = None, limit: Optional[int]
     results = [d for d in docs if keep(d)]
     for d in results:
         d["label"] = doc_label(d)
-        d["file_name"] = _file_name(d["path"])
+        d["file_name"] = file_name(d["path"])
         d["hits"] = hits.get(d["id"], [])
     cited = []
     if q:
@@ -334,14 +328,13 @@ def deadlines_by_agency(db, *, start: Optional[str] = None, agency: Optional[str
     value) only with `include_undated`."""
     start = start or date.today().isoformat()
     where, args = ["d.status = 'ok'"], []
-    if agency:
-        where.append("(lower(dl.agency) like ? or lower(dl.partners) like ?)")
-        args += [f"%{agency.lower()}%"] * 2
     all_rows = rows(db, "select dl.id, dl.document_id, dl.text, dl.kind, dl.value, dl.modifier, "
                         "dl.label, dl.section, dl.task, dl.agency, dl.partners, dl.due_start, dl.due_end, "
                         "dl.rrule, dl.duration, d.key as doc_key, "
                         "d.path, d.type, d.title as doc_title from deadlines dl join documents d "
                         f"on d.id = dl.document_id where {' and '.join(where)}", args)
+    if agency:
+        all_rows = [r for r in all_rows if agency_matches(agency, r["agency"], r["partners"])]
     groups: dict[str, list] = defaultdict(list)
     counts = {"shown": 0, "past": 0, "undated": 0, "total": len(all_rows)}
     for r in all_rows:

@@ -115,12 +115,6 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                               pk="name")
 
 
-def stored_hash(db: sqlite_utils.Database, path: str) -> Optional[tuple[str, str]]:
-    """(sha256, status) of what is stored for `path`, or None."""
-    row = db.execute("select sha256, status from documents where path = ?", [path]).fetchone()
-    return (row[0], row[1]) if row else None
-
-
 def _document_row(path: str, sha: str, fmt: str, size: int, rec: DocumentRecord) -> dict:
     h = rec.header
     return {

@@ -6,7 +6,7 @@ from typing import Optional
 
 import sqlite_utils
 
-from ..domain import best_date
+from ..domain import best_date, fold_text
 
 
 def find_document(db: sqlite_utils.Database, ref: str) -> Optional[dict]:
@@ -104,11 +104,19 @@ def status(db: sqlite_utils.Database) -> list[dict]:
 _DUE = "(case when dl.kind = 'start' then dl.due_start else dl.due_end end)"
 
 
+def agency_matches(wanted: str, agency: Optional[str], partners: Optional[str]) -> bool:
+    """Whether `wanted` is part of the lead agency or of a partner, as people type it (case and
+    marks ignored: SQLite's lower() folds ASCII only, so 'ủy ban' would miss 'Ủy ban')."""
+    needle = fold_text(wanted).strip()
+    return bool(needle) and (needle in fold_text(agency or "") or needle in fold_text(partners or ""))
+
+
 def deadlines(db: sqlite_utils.Database, *, due_before: Optional[str] = None,
               agency: Optional[str] = None, document: Optional[str] = None,
               implementing: Optional[dict] = None) -> list[dict]:
     """Stored deadlines, soonest first. `due_before` (ISO) keeps those that fall due before it
-    (a start on its first day, anything else on the last day it allows); `agency` matches lead or partner agencies (case-insensitive substring);
+    (a start on its first day, anything else on the last day it allows); `agency` matches lead
+    or partner agencies (agency_matches: any part of the name, case and marks ignored);
     `document` is anything `find_document` accepts; `implementing` keeps the deadlines set by
     the stored documents that implement a directive: it is the answer of
     `graph.implementers(db, KEY, transitive=…)`, and each row gets its `lineage` path up to it."""
@@ -123,9 +131,6 @@ def deadlines(db: sqlite_utils.Database, *, due_before: Optional[str] = None,
     if due_before:
         where.append(f"{_DUE} < ?")
         args.append(due_before)
-    if agency:
-        where.append("(lower(dl.agency) like ? or lower(dl.partners) like ?)")
-        args += [f"%{agency.lower()}%"] * 2
     if document:
         doc = find_document(db, document)
         if not doc:
@@ -140,6 +145,8 @@ def deadlines(db: sqlite_utils.Database, *, due_before: Optional[str] = None,
     out = []
     for r in rows:
         r = dict(r)
+        if agency and not agency_matches(agency, r.get("agency"), r.get("partners")):
+            continue
         r["partners"] = json.loads(r.get("partners") or "[]")
         r["span"] = [r.pop("start"), r.pop("end")]
         r["document"] = r["document_key"] or r["path"]

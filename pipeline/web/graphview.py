@@ -2,7 +2,8 @@
 graph implementation the CLI and the notebook use too.
 
   desc      {id, label, stored, doc_id, key, type, issuer, date, title}   one graph node
-  directive {ref, me, targets, info, cited_by, implementers, coverage, upward}
+  directive {ref, me, targets, info, cited_by, implementers, coverage, upward,
+             implementers_answer (graph.implementers' own answer, for the deadlines query)}
   lineage   {focus, nodes: [desc + depth, side, focus], edges, truncated}
 
 A `ref` names what a page is about: `node:<id>` or a key (a key may name several nodes: same
@@ -56,11 +57,8 @@ def resolve(conn, *, key: str = "", doc: str = "", node: str = "") -> Optional[s
             return None
         return f"node:{int(node)}" if graph.resolve_ref(sdb, f"node:{int(node)}") else None
     if doc:
-        d = browse.document(conn, int(doc)) if doc.isdigit() else None
-        if not d:
-            return None
-        ids = graph.resolve_ref(sdb, d["path"])
-        return f"node:{ids[0]}" if ids else None
+        node = graph.node_of_document(sdb, int(doc)) if doc.isdigit() else None
+        return f"node:{node}" if node is not None else None
     if key:
         return key if graph.resolve_ref(sdb, key) else None
     return None
@@ -107,7 +105,7 @@ def _gdesc(n: dict) -> dict:
             "ambiguous": bool(n.get("ambiguous")), "status": n.get("status")}
 
 
-def _expected(conn, expected: list[dict]) -> list[dict]:
+def _expected(expected: list[dict]) -> list[dict]:
     """The bodies the implementing plans send themselves to, once each: which plans name them
     and which implementing documents they issued."""
     rows: dict[str, dict] = {}
@@ -182,21 +180,18 @@ def directive(conn, ref: str) -> Optional[dict]:
                 for lbl in it["path"]]
         implementers.append({"desc": _gdesc(it["node"]), "depth": it["depth"],
                              "relation": it["relation"], "path": path})
-    cov = graph.coverage(sdb, ref)
-    paths = [x["path"] for r in cov.get("recipients", []) for b in r["bodies"]
-             for x in b["implemented_by"]]
-    ids = browse.document_ids_by_path(conn, paths)
+    cov = graph.coverage(sdb, ref, relations=("implements",))  # as "Implemented by" above
     rows_ = []
     for r in cov.get("recipients", []):
         rows_.append({"recipient": r["recipient"], "for_report": r.get("for_report", False),
                       "bodies": [{"body": b["body"], "documents": [
-                          {"label": x["label"], "doc_id": ids.get(x["path"]),
+                          {"label": x["label"], "doc_id": x["document_id"],
                            "issuer": x.get("issuer")} for x in b["implemented_by"]]}
                           for b in r["bodies"]]})
     coverage = {"known": not cov.get("note"), "reason": cov.get("note"), "rows": rows_,
                 "covered": len(cov.get("covered", [])), "missing": len(cov.get("missing", [])),
                 "by_issuer": _by_issuer(implementers) if cov.get("note") else [],
-                "expected": _expected(conn, cov.get("expected", []))}
+                "expected": _expected(cov.get("expected", []))}
     up = graph.cites(sdb, ref)
     upward = [{"desc": _gdesc(c["node"]), "relation": c["relation"], "via": "citation"}
               for c in up.get("cites", [])]

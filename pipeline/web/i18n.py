@@ -74,7 +74,8 @@ VI = {
     "Named by": "Nêu trong",
     "The implementing documents in the database, by issuing body:":
         "Các văn bản thực hiện có trong cơ sở dữ liệu, theo cơ quan ban hành:", "The document names no recipients.": "Văn bản không ghi nơi nhận.",
-    "Unknown:": "Chưa rõ:", "It cites": "Văn bản này trích dẫn",
+    "Unknown:": "Chưa rõ:",
+    "not ingested: its recipients are unknown": "văn bản chưa được nạp nên chưa biết nơi nhận", "It cites": "Văn bản này trích dẫn",
     "Chains stated in the texts": "Chuỗi quan hệ nêu trong các văn bản", "in": "trong",
     "How it is cited": "Được trích dẫn thế nào", "Where": "Vị trí",
     "Deadlines of the implementing documents in a calendar (.ics)":

@@ -1,5 +1,6 @@
-"""The project's pages: each view reads request parameters, runs `data` functions on datasette's
-read-only connection (in its thread pool) and renders a template (Jinja autoescape on)."""
+"""The project's pages: each view reads request parameters, runs storage.browse and graph
+functions (through graphview) on datasette's read-only connection, in its thread pool, and
+renders a template (Jinja autoescape on) in the reader's language (i18n)."""
 from __future__ import annotations
 
 import re
@@ -40,13 +41,6 @@ def _urls(datasette):
         base = datasette.urls.path(path)
         return base + ("?" + urlencode(params) if params else "")
 
-    def _params(ref: str) -> dict:
-        if ref.startswith("node:"):
-            return {"node": ref[5:]}
-        if ref.startswith("doc:"):
-            return {"doc": ref[4:]}
-        return {"key": ref}
-
     def node_url(node_or_desc) -> str:
         """A node's page: the stored document when there is one, else its directive page."""
         d = node_or_desc if isinstance(node_or_desc, dict) else {"id": node_or_desc}
@@ -56,16 +50,16 @@ def _urls(datasette):
             return url("/search", q=d.get("label"))
         if d["id"].startswith("doc:"):
             return url(f"/document/{int(d['id'][4:])}")
-        return url("/directive", **_params(d["id"]))
+        return url("/directive", **_ref_params(d["id"]))
 
     def directive_url(ref: str) -> str:
-        return url("/directive", **_params(ref))
+        return url("/directive", **_ref_params(ref))
 
     def lineage_url(ref: str, **kw) -> str:
-        return url("/lineage", **_params(ref), **kw)
+        return url("/lineage", **_ref_params(ref), **kw)
 
     def lineage_json_url(ref: str, **kw) -> str:
-        return url("/lineage.json", **_params(ref), **kw)
+        return url("/lineage.json", **_ref_params(ref), **kw)
 
     return {"url": url, "node_url": node_url, "directive_url": directive_url,
             "lineage_url": lineage_url, "lineage_json_url": lineage_json_url}
@@ -258,8 +252,12 @@ def _directive_bundle(conn, ref: str):
 
 
 def _ref_params(ref: str) -> dict:
-    """The request parameters that name `ref` again (?node= or ?key=)."""
-    return {"node": ref[5:]} if ref.startswith("node:") else {"key": ref}
+    """The request parameters that name `ref` again (?node=, ?doc= or ?key=)."""
+    if ref.startswith("node:"):
+        return {"node": ref[5:]}
+    if ref.startswith("doc:"):
+        return {"doc": ref[4:]}
+    return {"key": ref}
 
 
 def _implementer_deadlines(conn, ref: str, bundle: dict, limit: Optional[int] = 300) -> list[dict]:
@@ -375,14 +373,10 @@ def _calendar_rows(rows: list[dict], link) -> list[dict]:
     never its path on this machine) and linked back to the deadline on its document's page."""
     out = []
     for r in rows:
-        name = r.get("document_key") or _file_name(r.get("path"))
+        name = r.get("document_key") or browse.file_name(r.get("path"))
         out.append({**r, "document": name, "path": None,
                     "url": link(f"/document/{int(r['document_id'])}#dl-{int(r['id'])}")})
     return out
-
-
-def _file_name(path) -> str:
-    return re.split(r"[\\/]", path or "")[-1]
 
 
 def _ics_rows(conn, args: dict) -> list[dict]:
