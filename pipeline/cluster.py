@@ -101,6 +101,8 @@ class DaskPool:
         self.max_in_flight = in_flight or 2 * self.threads
         self.run = uuid.uuid4().hex[:12]   # task keys unique on the scheduler across runs
         self.futures: dict = {}            # future → (task, started or None)
+        self.tids: dict = {}               # future → the ingest's task id
+        self.attempt = 0
         self.waiting: deque = deque()      # futures whose clock has not started (queued)
 
     def _check_versions(self) -> None:
@@ -128,8 +130,10 @@ class DaskPool:
                     data = f.read(self.limits.max_file_bytes + 1)
             except OSError:
                 data = None  # the worker reports the reason as a local run would
+        self.attempt += 1  # a resubmitted task gets a key of its own
         fut = self.client.submit(self.fn, real, prev_sha, self.limits, data, pure=False,
-                                 key=f"directives-extract-{self.run}-{tid}")
+                                 key=f"directives-extract-{self.run}-{tid}-{self.attempt}")
+        self.tids[fut] = tid
         running = sum(1 for _, started in self.futures.values() if started is not None)
         started = time.monotonic() if running < self.threads else None
         self.futures[fut] = (task, started)
@@ -171,6 +175,13 @@ class DaskPool:
             finished = set()
         for fut in finished:
             task, _ = self.futures.pop(fut)
+            tid = self.tids.pop(fut, None)
+            if fut.status in ("lost", "pending") and tid is not None:
+                # done when wait() returned, then its result was lost with the worker that held
+                # it before we fetched it (a killed worker): extract it again
+                fut.release()
+                self.submit(tid, task)
+                continue
             done.append((task, self._result(fut)))
             fut.release()
             self._start_next()
@@ -179,6 +190,7 @@ class DaskPool:
             for fut, (task, started) in list(self.futures.items()):
                 if started is not None and now - started > self.timeout:
                     del self.futures[fut]
+                    self.tids.pop(fut, None)
                     fut.cancel()
                     done.append((task, ("error", None, None,
                                         f"extraction timed out after {self.timeout:g} s")))
@@ -189,4 +201,5 @@ class DaskPool:
         if self.futures:
             self.client.cancel(list(self.futures))
             self.futures.clear()
+            self.tids.clear()
         self.client.close()
