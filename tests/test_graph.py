@@ -748,3 +748,41 @@ def test_a_file_named_by_a_number_is_still_its_own_node(tmp_path):
     ref = graphview.resolve(db.conn, doc=str(doc_id))
     node = graph.nodes_by_id(db, [int(ref[5:])])[int(ref[5:])]
     assert node["key"] == "5/KH-UBND" and node["document_id"] == doc_id
+
+
+@pytest.mark.parametrize("field, pairs, shown", [
+    ("issuer", [("Bộ", 3), ("Bộ Chính trị", 2)], "Bộ Chính trị"),          # cut short: counts for it
+    ("issuer", [("Ủy ban nhân dân tỉnh", 4), ("Ủy ban nhân dân tỉnh Bắc Ninh", 2)],
+     "Ủy ban nhân dân tỉnh Bắc Ninh"),
+    ("issuer", [("Chính phủ", 5), ("Chính phủ Việt Nam", 2)], "Chính phủ"),  # a body's own name
+    ("issuer", [("Ủy ban nhân dân Thành phố", 3), ("Ủy ban nhân dân Thành phố thành", 1)],
+     "Ủy ban nhân dân Thành phố"),                 # a longer form one document gives is no proof
+    ("issuer", [("Bộ Chính trị", 1), ("Ban Chấp hành Trung ương Đảng", 3)],
+     "Ban Chấp hành Trung ương Đảng"),             # most documents, whatever one mention says
+    ("title", [("b", 2), ("a", 1)], "b"), ("title", [("b", 1), ("a", 1)], "a"),
+    ("year", [(2024, 2), (2023, 2)], 2023), ("issuer", [(None, 3), ("", 2)], None),
+])
+def test_display_values_by_agreement(field, pairs, shown):
+    from pipeline.graph.contributions import agree
+
+    assert agree(field, pairs) == shown
+
+
+def test_a_cited_only_node_shows_what_most_citing_documents_say(tmp_path):
+    """One malformed page calls 57-NQ/TW's issuer 'Bộ'; two say 'Bộ Chính trị': the node shows
+    'Bộ Chính trị', whichever came first, and a rebuild agrees."""
+    def citing(path, issuer):
+        return record(path, Header(type="KH", title=f"Kế hoạch {path}", year=2024,
+                                   issuer="Tỉnh ủy Lai Châu"),
+                      [cit("57-NQ/TW", "implements", date="2024-12-22", issuer=issuer)])
+
+    docs = [citing("a.txt", "Bộ"), citing("b.txt", "Bộ Chính trị"), citing("c.txt", "Bộ Chính trị")]
+    for order, name in ((docs, "x.db"), (docs[::-1], "y.db")):
+        db = build(tmp_path, order, name)
+        (target,) = graph.cited_by(db, "57-NQ/TW")["targets"]
+        assert target["issuer"] == "Bộ Chính trị", name
+        before = graph.snapshot(db)
+        graph.rebuild(db)
+        assert graph.snapshot(db) == before
+    remove(db, ["b.txt", "c.txt"])  # only the malformed page is left: its word is all there is
+    assert graph.cited_by(db, "57-NQ/TW")["targets"][0]["issuer"] == "Bộ"

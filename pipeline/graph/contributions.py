@@ -1,11 +1,17 @@
 """What one stored document contributes to the graph (its own identity, each mention's
-identity, its edges), and the display values mentions fold into an identity: the one
-derivation that incremental sync and the bulk rebuild share."""
+identity, its edges), the display values mentions fold into an identity, and a cited-only
+node's display values by agreement over the documents citing it: the derivations that
+incremental sync and the bulk rebuild share."""
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
-from typing import NamedTuple, Optional, Sequence
+from functools import lru_cache
+from typing import Iterable, NamedTuple, Optional, Sequence
 
+from ..domain import is_bare, norm_issuer
+from ..resources import load
 from .identity import Tup, document_date, document_tuple, normalise_key, numbered_tuple, _year_of
 
 POSITIONS = ("title", "preamble", "body", "footnote")  # where in a document a mention sits
@@ -129,8 +135,9 @@ def document_parts(doc: dict, cits: Sequence[CitationRow], rels: Sequence[tuple]
 # --------------------------------------------------------------------------- display values
 
 def fold_display(cur: dict, new: dict) -> dict:
-    """Fold `new` display values into `cur` (in place) with min(), so that the values shown
-    for an identity or a node do not depend on the order documents came in. The one merge rule:
+    """Fold `new` display values into `cur` (in place) with min(), so that the values kept for
+    an identity do not depend on the order documents came in (a node shows them only where its
+    citing documents give no value to agree on: agreed_display). The one merge rule:
     incremental upkeep applies it in SQL (maintain._identity_id), the rebuild here."""
     for k, v in new.items():
         if v is not None and (cur.get(k) is None or v < cur[k]):
@@ -156,3 +163,78 @@ def node_fields(doc: Optional[NodeDocument], disp: dict, ambiguous: bool,
                 doc.id, n_documents)
     return (*(disp.get(f) for f in DISPLAY_FIELDS), "ambiguous" if ambiguous else "cited",
             None, 0)
+
+
+# --------------------------------------------------------------------------- agreement
+
+AGREEMENT_LIMIT = 5000  # a node cited by more documents keeps the min()-folded values (cost)
+_FIELD_SQL = {"type": "c.type", "number": "c.number",
+              "year": "coalesce(c.year, cast(substr(c.date, 1, 4) as integer))",
+              "term": "c.term", "issuer": "c.issuer", "date": "c.date", "title": "c.title"}
+
+
+@lru_cache(maxsize=1)
+def _known_bodies() -> frozenset:
+    """National bodies' own names (models/issuers.json): complete as they stand."""
+    return frozenset(norm_issuer(v) for v in load("issuers")["symbol_issuers"].values()
+                     if isinstance(v, str))
+
+
+def _cut_short(name: str) -> bool:
+    """An issuer that cannot be the whole name: one word ('Bộ'), or a level without its place
+    ('Ủy ban nhân dân tỉnh', 'Sở Nội vụ tỉnh'); a national body's own name never is."""
+    norm = norm_issuer(name)
+    if not norm or norm in _known_bodies():
+        return False
+    return (len(name.split()) == 1 or is_bare(norm)
+            or bool(re.search(r"\s(?:tỉnh|thành phố|huyện|quận|thị xã)$", norm)))
+
+
+def agree(field: str, pairs) -> Optional[object]:
+    """The value the most citing documents give, from (value, documents) pairs; ties go to the
+    smaller value (as the min() fold). An issuer cut short ('Bộ', 'Ủy ban nhân dân tỉnh')
+    counts for a longer issuer it begins when two or more documents give that one."""
+    counts: dict = {}
+    for v, n in pairs:
+        if v not in (None, ""):
+            counts[v] = counts.get(v, 0) + n
+    if not counts:
+        return None
+    if field == "issuer":
+        for v in sorted(counts, key=len):
+            if v not in counts or not _cut_short(v):
+                continue
+            words = v.split()
+            longer = [w for w in counts if counts[w] >= 2 and len(w.split()) > len(words)
+                      and w.split()[:len(words)] == words]
+            if longer:
+                target = min(longer, key=lambda w: (-counts[w], w))
+                counts[target] += counts.pop(v)
+    return min(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[0]
+
+
+def agreed_display(conn, node_ids: Optional[Iterable[int]] = None) -> dict[int, dict]:
+    """Display values of nodes by agreement over the documents citing them (agree() per field),
+    for the given nodes, or for every node (the bulk rebuild: one pass per field, no index
+    needed). Nodes cited by more than AGREEMENT_LIMIT documents are left out (they keep the
+    folded values); incremental upkeep and the rebuild apply the same rule."""
+    base = ("from mention_links l join identities i on i.id = l.identity_id "
+            "join citations c on c.id = l.citation_id")
+    if node_ids is None:
+        where, args = "", []
+    else:
+        ids = sorted({int(i) for i in node_ids})
+        if not ids:
+            return {}
+        where, args = " where i.node_id in (select value from json_each(?))", [json.dumps(ids)]
+    sizes = dict(conn.execute(f"select i.node_id, count(distinct l.document_id) from mention_links l "
+                              f"join identities i on i.id = l.identity_id{where} "
+                              f"group by i.node_id", args))
+    pairs: dict[int, dict] = {}
+    for field, expr in _FIELD_SQL.items():
+        for nid, value, n in conn.execute(
+                f"select i.node_id, {expr}, count(distinct l.document_id) {base}{where} "
+                f"group by i.node_id, {expr}", args):
+            if sizes.get(nid, 0) <= AGREEMENT_LIMIT:
+                pairs.setdefault(nid, {}).setdefault(field, []).append((value, n))
+    return {nid: {f: agree(f, ps) for f, ps in fields.items()} for nid, fields in pairs.items()}

@@ -7,7 +7,8 @@ from typing import Iterable, NamedTuple, Optional
 
 from ..storage import write_transaction
 from .contributions import (CIT_COLS, DISPLAY_FIELDS, DOC_COLS, NODE_DOC_COLS, CitationRow,
-                            Contribution, NodeDocument, disp_of_citation, document_parts,
+                            Contribution, NodeDocument, agreed_display, disp_of_citation,
+                            document_parts,
                             fold_display, node_fields)
 from .identity import CANDIDATE_CAP, Tup, document_date, resolve_group
 
@@ -234,9 +235,12 @@ def _move_sources(conn, moved: list[tuple[int, int, int]], refirst: set) -> None
 
 
 def _refresh_nodes(conn, node_ids: Iterable[int]) -> None:
-    """Status, document link and display fields of nodes; nodes no identity maps to are
+    """Status, document link and display fields of nodes (a cited-only node shows what most of
+    the documents citing it say: contributions.agreed_display); nodes no identity maps to are
     removed (with their candidate rows)."""
-    for nid in sorted(set(n for n in node_ids if n is not None)):
+    node_ids = sorted(set(n for n in node_ids if n is not None))
+    agreed = agreed_display(conn, node_ids)
+    for nid in node_ids:
         if not conn.execute("select 1 from identities where node_id = ? limit 1",
                             [nid]).fetchone():
             conn.execute("delete from nodes where id = ?", [nid])
@@ -253,8 +257,9 @@ def _refresh_nodes(conn, node_ids: Iterable[int]) -> None:
             "select min(key), min(type), min(number), min(year), min(term), min(issuer_display), "
             "min(date), min(title) from identities where node_id = ?", [nid]).fetchone()
         amb = conn.execute("select ambiguous from nodes where id = ?", [nid]).fetchone()[0]
-        vals = node_fields(docs[0] if docs else None, dict(zip(DISPLAY_FIELDS, agg)), bool(amb),
-                           len(docs))
+        disp = dict(zip(DISPLAY_FIELDS, agg))
+        disp.update({k: v for k, v in agreed.get(nid, {}).items() if v is not None})
+        vals = node_fields(docs[0] if docs else None, disp, bool(amb), len(docs))
         conn.execute("update nodes set key = ?, type = ?, number = ?, year = ?, term = ?, "
                      "issuer = ?, date = ?, title = ?, status = ?, document_id = ?, documents = ? "
                      "where id = ?", [*vals, nid])

@@ -10,7 +10,8 @@ from typing import Optional
 from ..storage import write_transaction
 from ..storage.schema import GRAPH_INDEXES_SQL, GRAPH_TABLES, statements
 from .contributions import (CIT_COLS, DOC_COLS, NODE_DOC_COLS, CitationRow, NodeDocument,
-                            disp_of_citation, document_parts, fold_display, node_fields)
+                            agreed_display, disp_of_citation, document_parts, fold_display,
+                            node_fields)
 from .identity import Tup, document_date, resolve_group
 
 
@@ -166,10 +167,16 @@ def rebuild(db, *, progress=None) -> dict:
                     [json.dumps(chunk)]):
                 doc_fields[r[0]] = NodeDocument._make(r)
 
+        say("display values by agreement")
+        agreed = agreed_display(conn)
+
         def node_values():
             for nid, (ni, grp, info) in enumerate(node_rows, start=1):
                 nd = node_doc.get(nid)
-                vals = node_fields(doc_fields[nd[1]] if nd else None, agg.get(nid, {}),
+                disp = agg.get(nid, {})
+                if nid in agreed:
+                    disp = dict(disp, **{k: v for k, v in agreed[nid].items() if v is not None})
+                vals = node_fields(doc_fields[nd[1]] if nd else None, disp,
                                    info["ambiguous"], nd[2] if nd else 0)
                 yield (nid, ni, grp, *vals, int(info["ambiguous"]), len(info["candidates"]))
         conn.executemany(
@@ -178,7 +185,7 @@ def rebuild(db, *, progress=None) -> dict:
             "values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", node_values())
         conn.executemany("insert or ignore into node_candidates values (?, ?)", cand_rows)
         n_nodes = len(node_rows)
-        for big in (node_rows, agg, node_doc, doc_fields, cand_rows):
+        for big in (node_rows, agg, node_doc, doc_fields, cand_rows, agreed):
             big.clear()
         say("aggregating edges")
         conn.execute(
