@@ -864,3 +864,15 @@ def test_agency_filter_ignores_case_and_marks_beyond_ascii(web_db):
                                     include_past=True, include_undated=True)
         assert shown["counts"]["total"] == len(got), typed
     assert deadlines(db, agency="%") == []
+
+
+def test_browser_directive_coverage_and_paged_lists(page, server):
+    """In a real browser: the coverage of a directive that is not stored (the bodies its plans
+    expect, and its plans by issuer), and the pager's links where a list is paged."""
+    page.goto(f"{server}/directive?key=91-KL%2FTW")
+    cov = page.inner_text("section.coverage")
+    assert "ủy ban nhân dân xã" in cov and "Thành ủy Lai Châu" in cov
+    assert page.locator("section.coverage table.expected tr").count() > 2
+    page.goto(f"{server}/search?q=k%E1%BA%BF+ho%E1%BA%A1ch&page=1")
+    total = int(page.inner_text("p.total").split()[0])
+    assert page.locator("article.result").count() == min(total, 50)
