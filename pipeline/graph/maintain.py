@@ -8,8 +8,7 @@ from typing import Iterable, NamedTuple, Optional
 from ..storage import write_transaction
 from .contributions import (CIT_COLS, DISPLAY_FIELDS, DOC_COLS, NODE_DOC_COLS, CitationRow,
                             Contribution, NodeDocument, agreed_display, disp_of_citation,
-                            document_parts,
-                            fold_display, node_fields)
+                            document_parts, fold_display, node_fields)
 from .identity import CANDIDATE_CAP, Tup, document_date, resolve_group
 
 _DIRTY_REBUILD = 5000        # more dirty documents than this (and a fifth of all): bulk rebuild
