@@ -170,9 +170,14 @@ def mentions_of(db, key: str, limit: int = 200) -> list[dict]:
                    "c.section, d.path, d.key as doc_key, d.type "
                    "from citations c join documents d on d.id = c.document_id "
                    "where c.key = ? order by d.id, c.start limit ?", [key, limit])
-    for m in out:
-        m["doc_label"] = doc_label({"id": m["document_id"], "key": m["doc_key"],
-                                    "type": m["type"], "path": m["path"]})
+    return _label_citing(out)
+
+
+def _label_citing(out: list[dict]) -> list[dict]:
+    """Each row (document_id, doc_key, type, path of its citing document) gets `doc_label`."""
+    for r in out:
+        r["doc_label"] = doc_label({"id": r["document_id"], "key": r["doc_key"],
+                                    "type": r["type"], "path": r["path"]})
     return out
 
 
@@ -182,10 +187,7 @@ def stated_about(db, key: str) -> list[dict]:
                    "d.key as doc_key, d.type from relations r join documents d on "
                    "d.id = r.document_id where r.source = ? or r.target = ? "
                    "order by r.document_id", [key, key])
-    for st in out:
-        st["doc_label"] = doc_label({"id": st["document_id"], "key": st["doc_key"],
-                                     "type": st["type"], "path": st["path"]})
-    return out
+    return _label_citing(out)
 
 
 def agency_counts(db, limit: int = 200) -> list[dict]:

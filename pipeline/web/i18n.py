@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Optional
 
+from ..storage.browse import due_date
+
 LANGUAGES = ("vi", "en")
 DEFAULT = "vi"
 COOKIE = "directives_lang"
@@ -202,8 +204,7 @@ class Translator:
     def due(self, d: dict) -> str:
         """What the Due column shows: the day, else the recurrence in words, else the value,
         else 'unknown'."""
-        day = d.get("due") or (d.get("due_start") if d.get("kind") == "start"
-                               else d.get("due_end"))
+        day = d.get("due") or due_date(d)
         if day:
             return day
         words = self.recurrence(d.get("rrule") or d.get("value"))
